@@ -1,0 +1,2 @@
+//! The `sohoa` command.
+fn main() {}

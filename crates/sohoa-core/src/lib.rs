@@ -1,0 +1,1 @@
+//! Domain model of SoHoa Desk.

@@ -1,0 +1,1 @@
+//! SoHoa Desk workflow engine.

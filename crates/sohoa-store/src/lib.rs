@@ -1,0 +1,1 @@
+//! Durable record store of SoHoa Desk.
