@@ -1,0 +1,40 @@
+import { render, screen } from "@testing-library/svelte";
+import { flushSync } from "svelte";
+import { afterEach, describe, expect, it } from "vitest";
+import { setLocale } from "../lib/i18n/index.svelte";
+import { detail } from "../test/records";
+import RecordDetail from "./RecordDetail.svelte";
+
+afterEach(() => setLocale("vi"));
+
+describe("RecordDetail", () => {
+  it("asks the officer to pick a record when none is open", () => {
+    render(RecordDetail, { props: { detail: null } });
+    expect(screen.getByTestId("detail-empty").textContent).toBe("Chọn một hồ sơ trong danh sách để xem chi tiết.");
+  });
+
+  it("shows fields with Vietnamese labels, versions with files, and history", () => {
+    render(RecordDetail, { props: { detail: detail() } });
+    expect(screen.getByTestId("detail-title").textContent).toBe("Tờ khai CMND — Nguyễn Văn An");
+    const labels = screen.getAllByTestId("field-label").map((e) => e.textContent);
+    expect(labels).toEqual(["Họ và tên", "Họ tên mẹ"]);
+    expect(screen.getAllByTestId("field-value").map((e) => e.textContent)).toEqual(["Nguyễn Văn An", "Trần Thị Cúc"]);
+    expect(screen.getAllByTestId("file-row")).toHaveLength(1);
+    expect(screen.getByText("1,5 KB")).toBeTruthy();
+    expect(screen.getByText("abababab…abababab")).toBeTruthy();
+    expect(screen.getAllByTestId("history-row")).toHaveLength(1);
+    expect(screen.getByText("Tạo hồ sơ")).toBeTruthy();
+  });
+
+  it("switches field labels to English", () => {
+    render(RecordDetail, { props: { detail: detail() } });
+    setLocale("en");
+    flushSync();
+    expect(screen.getAllByTestId("field-label").map((e) => e.textContent)).toEqual(["Full name", "Mother's full name"]);
+  });
+
+  it("says when a record has no file (information only)", () => {
+    render(RecordDetail, { props: { detail: { ...detail(), versions: [] } } });
+    expect(screen.getByTestId("detail-no-versions").textContent).toBe("Hồ sơ chưa có tệp (chỉ lưu thông tin).");
+  });
+});

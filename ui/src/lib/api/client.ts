@@ -1,0 +1,61 @@
+// The only module that talks to the shell. Components call these functions, never `invoke` directly, so the later
+// features (reception, batches, review) add a function here and the IPC surface stays greppable in one place.
+import { invoke } from "@tauri-apps/api/core";
+import type { AppInfo, ListQuery, RecordDetail, RecordSummary, ShellError } from "./types";
+
+/** Rejection raised by every client call: carries the shell's error so the UI can show it in the chosen language. */
+export class CommandError extends Error {
+  readonly code: string;
+  readonly messageVi: string;
+  readonly messageEn: string;
+
+  constructor(err: ShellError) {
+    super(err.message_en);
+    this.name = "CommandError";
+    this.code = err.code;
+    this.messageVi = err.message;
+    this.messageEn = err.message_en;
+  }
+}
+
+function isShellError(value: unknown): value is ShellError {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.code === "string" && typeof v.message === "string" && typeof v.message_en === "string";
+}
+
+/**
+ * Turns whatever `invoke` rejected with into a CommandError. Tauri rejects with the command's serialized error,
+ * but with a plain string when the IPC layer itself fails (unknown command, denied by the capability, no Tauri
+ * runtime at all when the page is opened in an ordinary browser); those must still reach the user, not vanish.
+ */
+export function toCommandError(raw: unknown): CommandError {
+  if (raw instanceof CommandError) return raw;
+  if (isShellError(raw)) return new CommandError(raw);
+  const text = raw instanceof Error ? raw.message : typeof raw === "string" ? raw : JSON.stringify(raw);
+  return new CommandError({
+    code: "ipc",
+    message: `Không gọi được lõi ứng dụng: ${text}`,
+    message_en: `Could not reach the application core: ${text}`,
+  });
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (raw) {
+    throw toCommandError(raw);
+  }
+}
+
+export function appInfo(): Promise<AppInfo> {
+  return call<AppInfo>("app_info");
+}
+
+export function listRecords(query: ListQuery): Promise<RecordSummary[]> {
+  return call<RecordSummary[]>("list_records", { query });
+}
+
+export function recordDetail(id: string): Promise<RecordDetail> {
+  return call<RecordDetail>("record_detail", { id });
+}

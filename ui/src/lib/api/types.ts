@@ -1,0 +1,84 @@
+// Wire types of the shell's commands. They mirror the serde DTOs of `sohoa-engine` field for field (snake_case),
+// so a rename in the engine shows up here as a type error in every component that reads the field.
+
+/** Record kinds the engine knows; the UI keeps unknown future kinds displayable instead of failing. */
+export const RECORD_KINDS = ["result", "residence", "id-card", "info-only"] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+export interface AppInfo {
+  version: string;
+  data_dir: string;
+  record_count: number;
+  training_mode: boolean;
+}
+
+export interface RecordSummary {
+  id: string;
+  kind: string;
+  kind_label_vi: string;
+  title: string;
+  owner_id: string | null;
+  owner_name: string | null;
+  doc_type_code: string | null;
+  storage_key: string | null;
+  revision: number;
+  current_version: number | null;
+  page_count: number;
+  created_at: string;
+  updated_at: string;
+  trashed: boolean;
+}
+
+export interface FieldView {
+  key: string;
+  label_vi: string;
+  label_en: string;
+  value: string;
+}
+
+export interface FileView {
+  ordinal: number;
+  name: string;
+  media_type: string;
+  size: number;
+  sha256: string;
+}
+
+export interface VersionView {
+  number: number;
+  created_at: string;
+  actor: string;
+  reason: string;
+  files: FileView[];
+}
+
+export interface HistoryView {
+  seq: number;
+  at: string;
+  user: string;
+  action: string;
+  summary_vi: string;
+}
+
+export interface RecordDetail {
+  summary: RecordSummary;
+  fields: FieldView[];
+  versions: VersionView[];
+  history: HistoryView[];
+}
+
+/** Argument of `list_records`; every member is optional and the shell fills the defaults. */
+export interface ListQuery {
+  text?: string;
+  kind?: string;
+  trash?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+/** What every failing command rejects with: the engine's stable code and both languages' messages. */
+export interface ShellError {
+  code: string;
+  message: string;
+  message_en: string;
+}

@@ -1,0 +1,33 @@
+// What the officer set above the record list, and how it becomes the engine's query.
+import type { ListQuery } from "./api/types";
+
+export interface Filters {
+  text: string;
+  kind: string;
+  trash: boolean;
+}
+
+export const EMPTY_FILTERS: Filters = { text: "", kind: "", trash: false };
+
+/** One page of the list: enough to fill the screen many times over while keeping each IPC answer small. */
+export const PAGE_SIZE = 200;
+
+/**
+ * Builds the `list_records` argument. Text is NFC-normalised because Vietnamese typed through some input methods
+ * (or pasted from TCVN-era documents) arrives decomposed, while the store keeps NFC: without this "Nguyễn"
+ * typed one way would not find "Nguyễn" stored the other way.
+ */
+export function toQuery(filters: Filters, offset = 0, limit = PAGE_SIZE): ListQuery {
+  const text = filters.text.normalize("NFC").trim();
+  return {
+    ...(text ? { text } : {}),
+    ...(filters.kind ? { kind: filters.kind } : {}),
+    trash: filters.trash,
+    limit,
+    offset,
+  };
+}
+
+export function isFiltered(filters: Filters): boolean {
+  return filters.text.trim() !== "" || filters.kind !== "";
+}
