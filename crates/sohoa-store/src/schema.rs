@@ -1,0 +1,250 @@
+//! Versioned migrations. Each runs in its own IMMEDIATE transaction and records itself in
+//! `schema_migrations`, so a crash mid-upgrade leaves the database at the previous version, and two
+//! processes opening the same fresh directory cannot both apply one migration.
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use crate::StoreError;
+use crate::text::now_ts;
+
+struct Migration {
+    version: u32,
+    name: &'static str,
+    sql: &'static str,
+}
+
+const ZERO_HASH_SQL: &str = "'0000000000000000000000000000000000000000000000000000000000000000'";
+
+/// Records, revisions, versions, audit chain. Versions and audit rows are protected by triggers: the only
+/// way to remove a version is purging a trashed record, and audit rows cannot be changed at all.
+const V1_CORE: &str = r#"
+CREATE TABLE records (
+    rid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    owner_id TEXT, owner_name TEXT, doc_type_code TEXT, storage_key TEXT,
+    title TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    search_text TEXT NOT NULL,
+    revision INTEGER NOT NULL CHECK (revision >= 1),
+    current_version INTEGER,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    revised_at TEXT NOT NULL,
+    revised_by TEXT NOT NULL,
+    revised_ws TEXT NOT NULL,
+    trashed_at TEXT,
+    trash_reason TEXT
+) STRICT;
+CREATE INDEX records_owner ON records(owner_id);
+CREATE INDEX records_kind ON records(kind);
+CREATE INDEX records_trashed ON records(trashed_at);
+CREATE TRIGGER records_delete_only_trashed BEFORE DELETE ON records WHEN OLD.trashed_at IS NULL
+BEGIN SELECT RAISE(ABORT, 'only trashed records can be purged'); END;
+
+CREATE TABLE record_revisions (
+    record_id TEXT NOT NULL REFERENCES records(id),
+    revision INTEGER NOT NULL,
+    owner_id TEXT, owner_name TEXT, doc_type_code TEXT, storage_key TEXT,
+    title TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    workstation TEXT NOT NULL,
+    PRIMARY KEY (record_id, revision)
+) STRICT;
+
+CREATE TABLE versions (
+    record_id TEXT NOT NULL REFERENCES records(id),
+    number INTEGER NOT NULL CHECK (number >= 1),
+    created_at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    workstation TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    file_count INTEGER NOT NULL,
+    total_bytes INTEGER NOT NULL,
+    PRIMARY KEY (record_id, number)
+) STRICT;
+CREATE TRIGGER versions_immutable BEFORE UPDATE ON versions
+BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;
+CREATE TRIGGER versions_delete_only_trashed BEFORE DELETE ON versions
+WHEN (SELECT trashed_at FROM records WHERE id = OLD.record_id) IS NULL
+BEGIN SELECT RAISE(ABORT, 'versions of live records cannot be deleted'); END;
+
+CREATE TABLE version_files (
+    record_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    ordinal INTEGER NOT NULL CHECK (ordinal >= 1),
+    name TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+    size INTEGER NOT NULL CHECK (size >= 0),
+    PRIMARY KEY (record_id, version, ordinal),
+    FOREIGN KEY (record_id, version) REFERENCES versions(record_id, number)
+) STRICT;
+CREATE INDEX version_files_sha ON version_files(sha256);
+CREATE TRIGGER version_files_immutable BEFORE UPDATE ON version_files
+BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;
+
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    workstation TEXT NOT NULL,
+    action TEXT NOT NULL,
+    record_id TEXT,
+    details TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_log_record ON audit_log(record_id);
+CREATE TABLE audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL
+) STRICT;
+INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, ZERO_HASH);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_extends_chain BEFORE INSERT ON audit_log
+WHEN NEW.seq IS NOT (SELECT seq + 1 FROM audit_head) OR NEW.prev_hash IS NOT (SELECT hash FROM audit_head)
+BEGIN SELECT RAISE(ABORT, 'an audit entry must extend the chain head'); END;
+CREATE TRIGGER audit_head_forward BEFORE UPDATE ON audit_head
+WHEN NEW.seq IS NOT OLD.seq + 1 OR NEW.hash IS NOT (SELECT hash FROM audit_log WHERE seq = NEW.seq)
+BEGIN SELECT RAISE(ABORT, 'the audit head only moves to the newest entry'); END;
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+BEGIN SELECT RAISE(ABORT, 'the audit head cannot be deleted'); END;
+"#;
+
+/// Full-text search, accent-insensitive so "nguyen" finds "Nguyễn". External content: the index holds no
+/// second copy of the text, and triggers keep it in step inside the writing transaction.
+const V2_FTS: &str = r#"
+CREATE VIRTUAL TABLE records_fts USING fts5(
+    title, owner_id, owner_name, storage_key, search_text,
+    content = 'records', content_rowid = 'rid',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER records_fts_insert AFTER INSERT ON records BEGIN
+    INSERT INTO records_fts (rowid, title, owner_id, owner_name, storage_key, search_text)
+    VALUES (NEW.rid, NEW.title, NEW.owner_id, NEW.owner_name, NEW.storage_key, NEW.search_text);
+END;
+CREATE TRIGGER records_fts_delete AFTER DELETE ON records BEGIN
+    INSERT INTO records_fts (records_fts, rowid, title, owner_id, owner_name, storage_key, search_text)
+    VALUES ('delete', OLD.rid, OLD.title, OLD.owner_id, OLD.owner_name, OLD.storage_key, OLD.search_text);
+END;
+CREATE TRIGGER records_fts_update AFTER UPDATE OF title, owner_id, owner_name, storage_key, search_text
+ON records BEGIN
+    INSERT INTO records_fts (records_fts, rowid, title, owner_id, owner_name, storage_key, search_text)
+    VALUES ('delete', OLD.rid, OLD.title, OLD.owner_id, OLD.owner_name, OLD.storage_key, OLD.search_text);
+    INSERT INTO records_fts (rowid, title, owner_id, owner_name, storage_key, search_text)
+    VALUES (NEW.rid, NEW.title, NEW.owner_id, NEW.owner_name, NEW.storage_key, NEW.search_text);
+END;
+INSERT INTO records_fts (records_fts) VALUES ('rebuild');
+"#;
+
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "core: records, revisions, versions, audit chain", sql: V1_CORE },
+    Migration { version: 2, name: "full-text search over records", sql: V2_FTS },
+];
+
+/// The newest schema this build understands.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Applied version of an open database (0 for an empty one).
+pub(crate) fn current_version(conn: &Connection) -> Result<u32, StoreError> {
+    let has_table: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_table {
+        return Ok(0);
+    }
+    let (max, count): (Option<u32>, u32) =
+        conn.query_row("SELECT max(version), count(*) FROM schema_migrations", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let max = max.unwrap_or(0);
+    if max != count {
+        return Err(StoreError::Corrupt {
+            what: format!("schema_migrations has {count} rows but reaches version {max}"),
+        });
+    }
+    Ok(max)
+}
+
+/// Brings the database up to `target` (≤ [`SCHEMA_VERSION`]); returns the resulting version. Refuses a
+/// database written by a newer program rather than guessing at its schema.
+pub(crate) fn migrate(conn: &mut Connection, target: u32) -> Result<u32, StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;",
+    )?;
+    let found = current_version(conn)?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
+    }
+    for m in MIGRATIONS.iter().filter(|m| m.version > found && m.version <= target) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let done: Option<u32> = tx
+            .query_row("SELECT version FROM schema_migrations WHERE version = ?1", [m.version], |r| r.get(0))
+            .optional()?;
+        if done.is_some() {
+            continue;
+        }
+        tx.execute_batch(&m.sql.replace("ZERO_HASH", ZERO_HASH_SQL))?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            params![m.version, m.name, now_ts()],
+        )?;
+        tx.pragma_update(None, "user_version", m.version)?;
+        tx.commit()?;
+        tracing::info!(version = m.version, name = m.name, "schema migrated");
+    }
+    current_version(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_one_by_one_up_to_the_supported_version() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version as usize, i + 1);
+        }
+        assert_eq!(MIGRATIONS.last().map(|m| m.version), Some(SCHEMA_VERSION));
+    }
+
+    #[test]
+    fn reapplying_is_a_no_op_and_each_step_is_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("t.db")).unwrap();
+        assert_eq!(migrate(&mut conn, 1).unwrap(), 1);
+        assert_eq!(migrate(&mut conn, 1).unwrap(), 1);
+        assert_eq!(migrate(&mut conn, SCHEMA_VERSION).unwrap(), SCHEMA_VERSION);
+        assert_eq!(migrate(&mut conn, SCHEMA_VERSION).unwrap(), SCHEMA_VERSION);
+        let uv: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(uv, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("t.db")).unwrap();
+        migrate(&mut conn, SCHEMA_VERSION).unwrap();
+        conn.execute(
+            "INSERT INTO schema_migrations VALUES (?1, 'from the future', '2030-01-01T00:00:00.000+07:00')",
+            [SCHEMA_VERSION + 1],
+        )
+        .unwrap();
+        let err = migrate(&mut conn, SCHEMA_VERSION).unwrap_err();
+        assert!(
+            matches!(err, StoreError::SchemaTooNew { found, supported } if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION),
+            "{err:?}"
+        );
+    }
+}
