@@ -1,0 +1,5 @@
+//! Record metadata.
+
+mod kind;
+
+pub use kind::{RecordKind, UnknownKind};
