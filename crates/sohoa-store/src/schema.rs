@@ -119,30 +119,49 @@ CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
 BEGIN SELECT RAISE(ABORT, 'the audit head cannot be deleted'); END;
 "#;
 
-/// Full-text search, accent-insensitive so "nguyen" finds "Nguyễn". External content: the index holds no
-/// second copy of the text, and triggers keep it in step inside the writing transaction.
+/// Full-text search, accent-insensitive so "nguyen" finds "Nguyễn". The tokenizer folds combining marks
+/// but not "đ" (a letter of its own in Unicode), so the triggers fold it to "d" before indexing, and
+/// search terms are folded the same way. The index is contentless (the text lives in `records` only) with
+/// row deletion enabled, and the triggers keep it in step inside the writing transaction.
 const V2_FTS: &str = r#"
 CREATE VIRTUAL TABLE records_fts USING fts5(
     title, owner_id, owner_name, storage_key, search_text,
-    content = 'records', content_rowid = 'rid',
+    content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER records_fts_insert AFTER INSERT ON records BEGIN
     INSERT INTO records_fts (rowid, title, owner_id, owner_name, storage_key, search_text)
-    VALUES (NEW.rid, NEW.title, NEW.owner_id, NEW.owner_name, NEW.storage_key, NEW.search_text);
+    VALUES (
+        NEW.rid,
+        replace(replace(NEW.title, 'đ', 'd'), 'Đ', 'D'),
+        replace(replace(NEW.owner_id, 'đ', 'd'), 'Đ', 'D'),
+        replace(replace(NEW.owner_name, 'đ', 'd'), 'Đ', 'D'),
+        replace(replace(NEW.storage_key, 'đ', 'd'), 'Đ', 'D'),
+        replace(replace(NEW.search_text, 'đ', 'd'), 'Đ', 'D'));
 END;
 CREATE TRIGGER records_fts_delete AFTER DELETE ON records BEGIN
-    INSERT INTO records_fts (records_fts, rowid, title, owner_id, owner_name, storage_key, search_text)
-    VALUES ('delete', OLD.rid, OLD.title, OLD.owner_id, OLD.owner_name, OLD.storage_key, OLD.search_text);
+    DELETE FROM records_fts WHERE rowid = OLD.rid;
 END;
 CREATE TRIGGER records_fts_update AFTER UPDATE OF title, owner_id, owner_name, storage_key, search_text
 ON records BEGIN
-    INSERT INTO records_fts (records_fts, rowid, title, owner_id, owner_name, storage_key, search_text)
-    VALUES ('delete', OLD.rid, OLD.title, OLD.owner_id, OLD.owner_name, OLD.storage_key, OLD.search_text);
+    DELETE FROM records_fts WHERE rowid = OLD.rid;
     INSERT INTO records_fts (rowid, title, owner_id, owner_name, storage_key, search_text)
-    VALUES (NEW.rid, NEW.title, NEW.owner_id, NEW.owner_name, NEW.storage_key, NEW.search_text);
+    VALUES (
+        NEW.rid,
+        replace(replace(NEW.title, 'đ', 'd'), 'Đ', 'D'),
+        replace(replace(NEW.owner_id, 'đ', 'd'), 'Đ', 'D'),
+        replace(replace(NEW.owner_name, 'đ', 'd'), 'Đ', 'D'),
+        replace(replace(NEW.storage_key, 'đ', 'd'), 'Đ', 'D'),
+        replace(replace(NEW.search_text, 'đ', 'd'), 'Đ', 'D'));
 END;
-INSERT INTO records_fts (records_fts) VALUES ('rebuild');
+INSERT INTO records_fts (rowid, title, owner_id, owner_name, storage_key, search_text)
+SELECT
+        rid,
+        replace(replace(title, 'đ', 'd'), 'Đ', 'D'),
+        replace(replace(owner_id, 'đ', 'd'), 'Đ', 'D'),
+        replace(replace(owner_name, 'đ', 'd'), 'Đ', 'D'),
+        replace(replace(storage_key, 'đ', 'd'), 'Đ', 'D'),
+        replace(replace(search_text, 'đ', 'd'), 'Đ', 'D') FROM records;
 "#;
 
 const MIGRATIONS: &[Migration] = &[

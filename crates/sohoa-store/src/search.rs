@@ -7,16 +7,21 @@ use crate::types::{ListFilter, RecordRow};
 use crate::{Store, StoreError};
 
 /// Turns what an officer typed into an FTS5 query that cannot be misread as syntax: the text is cut at
-/// every character that is not a letter or digit (FTS5's own tokenizer would cut there too), and each
-/// piece becomes a quoted prefix term, all of which must match. `"`, `*`, `-`, `:`, `(`, `NEAR`, `AND`
+/// every character that is not a letter or digit (FTS5's own tokenizer would cut there too; so no piece
+/// contains a quote), and each piece becomes a quoted prefix term, all of which must match. `"`, `*`, `-`, `:`, `(`, `NEAR`, `AND`
 /// lose any special meaning. Returns `None` when nothing searchable is left.
 pub(crate) fn match_expression(query: &str) -> Option<String> {
     let terms: Vec<String> = query
         .split(|c: char| !c.is_alphanumeric())
         .filter(|t| !t.is_empty())
-        .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
+        .map(|t| format!("\"{}\"*", fold(t)))
         .collect();
     if terms.is_empty() { None } else { Some(terms.join(" ")) }
+}
+
+/// The same folding the index triggers apply (see the FTS migration): "đ" is not a combining mark.
+fn fold(term: &str) -> String {
+    term.replace('đ', "d").replace('Đ', "D")
 }
 
 impl Store {
@@ -51,6 +56,7 @@ mod tests {
     fn syntax_characters_are_neutralised() {
         assert_eq!(match_expression(r#"a"b NEAR(c* -d:e"#).as_deref(), Some(r#""a"* "b"* "NEAR"* "c"* "d"* "e"*"#));
         assert_eq!(match_expression("Nguyễn Văn").as_deref(), Some(r#""Nguyễn"* "Văn"*"#));
+        assert_eq!(match_expression("Đặng đức").as_deref(), Some(r#""Dặng"* "dức"*"#));
         assert_eq!(match_expression(r#" "* - : "#), None);
         assert_eq!(match_expression(""), None);
     }
