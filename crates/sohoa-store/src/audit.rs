@@ -173,8 +173,9 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditReport, StoreError> {
     let mut prev_hash = ZERO_HASH.to_owned();
     let mut first_broken = None;
     while let Some(row) = rows.next()? {
-        let values: Vec<Value> = (0..9).map(|i| row.get::<_, Value>(i)).collect::<Result<_, _>>()?;
-        match check_entry(&values, expected_seq, &prev_hash) {
+        let values: Result<Vec<Value>, String> =
+            (0..9).map(|i| row.get::<_, Value>(i).map_err(|e| format!("column {i} is unreadable: {e}"))).collect();
+        match values.and_then(|v| check_entry(&v, expected_seq, &prev_hash)) {
             Ok(hash) => prev_hash = hash,
             Err(reason) => {
                 first_broken = Some(BrokenEntry { seq: expected_seq, reason });
