@@ -19,7 +19,8 @@ fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}' // soft hyphen
-            | '\u{200B}'..='\u{200D}' // zero-width space / non-joiner / joiner
+            | '\u{200B}'
+            ..='\u{200D}' // zero-width space / non-joiner / joiner
             | '\u{2060}' // word joiner
             | '\u{FEFF}' // byte-order mark / zero-width no-break space
     )
@@ -115,7 +116,10 @@ mod tests {
 
     #[test]
     fn folding_handles_d_and_tones() {
-        assert_eq!(fold_accents("Nguyễn Văn Đức, đường Lê Lợi"), "Nguyen Van Duc, duong Le Loi");
+        assert_eq!(
+            fold_accents("Nguyễn Văn Đức, đường Lê Lợi"),
+            "Nguyen Van Duc, duong Le Loi"
+        );
         assert_eq!(fold_accents("Hòa Bình"), "Hoa Binh");
         assert_eq!(fold_accents("Thừa Thiên Huế"), "Thua Thien Hue");
     }

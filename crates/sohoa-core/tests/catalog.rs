@@ -4,8 +4,7 @@
 use std::fs;
 
 use sohoa_core::catalog::{
-    CatalogError, Catalogs, DOCUMENT_TYPES_FILE, FILES, MASTER_DATA_FILE, PROCEDURES_FILE,
-    PROVINCES_FILE,
+    CatalogError, Catalogs, DOCUMENT_TYPES_FILE, FILES, MASTER_DATA_FILE, PROCEDURES_FILE, PROVINCES_FILE,
 };
 use sohoa_core::{Localized, RecordKind};
 use unicode_normalization::is_nfc;
@@ -17,10 +16,20 @@ fn embedded_catalogues_parse() {
     assert_eq!(cat.province("079").unwrap().name, "Hồ Chí Minh");
     assert_eq!(cat.province("094").unwrap().name, "Sóc Trăng");
     assert!(cat.province("003").is_none());
-    assert!(cat.document_type("ct01").is_some(), "lookups are case-insensitive");
+    assert!(
+        cat.document_type("ct01").is_some(),
+        "lookups are case-insensitive"
+    );
     assert!(cat.document_type("CC01").unwrap().allows(RecordKind::IdCard));
-    assert!(!cat.document_type("KQ-CONDAU").unwrap().allows(RecordKind::Residence));
-    assert_eq!(cat.master_data("DC0001").unwrap().name_en, "Personal identification number (CCCD)");
+    assert!(
+        !cat.document_type("KQ-CONDAU")
+            .unwrap()
+            .allows(RecordKind::Residence)
+    );
+    assert_eq!(
+        cat.master_data("DC0001").unwrap().name_en,
+        "Personal identification number (CCCD)"
+    );
     assert_eq!(cat.master_data_entries().count(), 18);
     for p in cat.procedures() {
         assert!(cat.document_type(&p.result_doc_type).is_some(), "{}", p.code);
@@ -43,7 +52,16 @@ fn every_kind_has_document_types_and_names_are_nfc() {
         assert!(is_nfc(&p.name), "{}", p.code);
     }
     // Seed-named documents are present.
-    for code in ["CT01", "HK01", "HK02", "CMND-TK", "CC01", "CT07", "CT-GCN-NHADAT", "CT-HD-THUE"] {
+    for code in [
+        "CT01",
+        "HK01",
+        "HK02",
+        "CMND-TK",
+        "CC01",
+        "CT07",
+        "CT-GCN-NHADAT",
+        "CT-HD-THUE",
+    ] {
         assert!(cat.document_type(code).is_some(), "{code}");
     }
 }
@@ -59,7 +77,10 @@ fn directory_file_overrides_only_that_file() {
     let cat = Catalogs::load_dir(dir.path()).unwrap();
     assert_eq!(cat.provinces().count(), 2);
     assert_eq!(cat.province("079").unwrap().name, "Thành phố Hồ Chí Minh");
-    assert!(cat.province("001").is_none(), "the directory file replaces the embedded one");
+    assert!(
+        cat.province("001").is_none(),
+        "the directory file replaces the embedded one"
+    );
     // The other three came from the embedded copy.
     assert!(cat.document_type("CT01").is_some());
     let origins: Vec<_> = cat.sources().iter().map(|s| (s.file, s.origin.clone())).collect();
@@ -143,7 +164,17 @@ fn duplicate_code_is_rejected_with_both_lines() {
 #[test]
 fn empty_name_bad_code_and_unknown_kind_are_rejected() {
     let err = load_err(PROVINCES_FILE, "[[province]]\ncode = \"001\"\nname = \"  \"\n");
-    assert!(matches!(err, CatalogError::EmptyName { line: 1, field: "name", .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            CatalogError::EmptyName {
+                line: 1,
+                field: "name",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 
     let err = load_err(PROVINCES_FILE, "[[province]]\ncode = \"01\"\nname = \"Hà Nội\"\n");
     assert!(matches!(err, CatalogError::BadCode { .. }), "{err:?}");

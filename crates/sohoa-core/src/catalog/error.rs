@@ -86,11 +86,9 @@ impl Localized for CatalogError {
                 dir.display()
             ),
             Self::Io { file, source } => format!("Không đọc được tệp danh mục {file}: {source}."),
-            Self::Syntax {
-                file,
-                line,
-                message,
-            } => format!("{file}, dòng {line}: sai cú pháp hoặc sai trường dữ liệu ({message})."),
+            Self::Syntax { file, line, message } => {
+                format!("{file}, dòng {line}: sai cú pháp hoặc sai trường dữ liệu ({message}).")
+            }
             Self::Duplicate {
                 file,
                 line,
@@ -125,9 +123,9 @@ impl Localized for CatalogError {
                 field,
                 target,
                 target_file,
-            } => format!(
-                "{file}, dòng {line}: mục {code} có {field} = {target} không có trong {target_file}."
-            ),
+            } => {
+                format!("{file}, dòng {line}: mục {code} có {field} = {target} không có trong {target_file}.")
+            }
             Self::NoEntries { file } => format!("{file}: danh mục không có mục nào."),
         }
     }

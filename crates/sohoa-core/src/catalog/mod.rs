@@ -33,10 +33,22 @@ pub const FILES: [&str; 4] = [
 ];
 
 const EMBEDDED: [(&str, &str); 4] = [
-    (PROVINCES_FILE, include_str!("../../../../assets/catalogs/provinces.toml")),
-    (DOCUMENT_TYPES_FILE, include_str!("../../../../assets/catalogs/document-types.toml")),
-    (PROCEDURES_FILE, include_str!("../../../../assets/catalogs/procedures.toml")),
-    (MASTER_DATA_FILE, include_str!("../../../../assets/catalogs/master-data.toml")),
+    (
+        PROVINCES_FILE,
+        include_str!("../../../../assets/catalogs/provinces.toml"),
+    ),
+    (
+        DOCUMENT_TYPES_FILE,
+        include_str!("../../../../assets/catalogs/document-types.toml"),
+    ),
+    (
+        PROCEDURES_FILE,
+        include_str!("../../../../assets/catalogs/procedures.toml"),
+    ),
+    (
+        MASTER_DATA_FILE,
+        include_str!("../../../../assets/catalogs/master-data.toml"),
+    ),
 ];
 
 /// A province code of birth registration (Circular 07/2016/TT-BCA, Annex I).

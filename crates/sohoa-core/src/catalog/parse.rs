@@ -7,8 +7,8 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use super::{
-    CatalogError, DOCUMENT_TYPES_FILE, DocGroup, DocumentType, MasterData, Procedure,
-    ProcedureDomain, Province,
+    CatalogError, DOCUMENT_TYPES_FILE, DocGroup, DocumentType, MasterData, Procedure, ProcedureDomain,
+    Province,
 };
 use crate::record::RecordKind;
 use crate::text::clean_text;
@@ -84,7 +84,8 @@ struct RawMasterData {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).map_or(1, |head| head.matches('\n').count() + 1)
+    text.get(..offset)
+        .map_or(1, |head| head.matches('\n').count() + 1)
 }
 
 fn load<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, CatalogError> {
@@ -143,13 +144,7 @@ impl<'a> Checker<'a> {
         Ok(code)
     }
 
-    fn name(
-        &self,
-        line: usize,
-        code: &str,
-        field: &'static str,
-        raw: &str,
-    ) -> Result<String, CatalogError> {
+    fn name(&self, line: usize, code: &str, field: &'static str, raw: &str) -> Result<String, CatalogError> {
         let name = clean_text(raw);
         if name.is_empty() {
             return Err(CatalogError::EmptyName {
@@ -178,7 +173,8 @@ fn is_province_code(c: &str) -> bool {
 
 fn is_doc_type_code(c: &str) -> bool {
     (2..=20).contains(&c.len())
-        && c.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+        && c.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
         && !c.starts_with('-')
         && !c.ends_with('-')
 }
@@ -192,7 +188,9 @@ fn is_official_procedure_code(c: &str) -> bool {
 fn is_own_procedure_code(c: &str) -> bool {
     c.strip_prefix("BCA-").is_some_and(|rest| {
         (1..=30).contains(&rest.len())
-            && rest.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
             && !rest.starts_with('-')
             && !rest.ends_with('-')
     })
@@ -277,9 +275,19 @@ pub(super) fn procedures(
         let line = ck.line(entry);
         let p = entry.get_ref();
         let code = if p.official {
-            ck.code(line, &p.code, is_official_procedure_code, "an official code like 1.004194")?
+            ck.code(
+                line,
+                &p.code,
+                is_official_procedure_code,
+                "an official code like 1.004194",
+            )?
         } else {
-            ck.code(line, &p.code, is_own_procedure_code, "BCA- followed by A-Z, 0-9 or dashes")?
+            ck.code(
+                line,
+                &p.code,
+                is_own_procedure_code,
+                "BCA- followed by A-Z, 0-9 or dashes",
+            )?
         };
         let name_vi = ck.name(line, &code, "name_vi", &p.name_vi)?;
         let name_en = ck.name(line, &code, "name_en", &p.name_en)?;

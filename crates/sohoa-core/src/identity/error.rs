@@ -17,15 +17,11 @@ pub enum IdError {
     /// `expected` lists the accepted digit counts, e.g. `"12"` or `"10/13"`.
     #[error("the number has {len} digits; expected {expected}")]
     BadLength { len: usize, expected: &'static str },
-    #[error(
-        "province code {code} (digits 1-3) is not in the Circular 07/2016/TT-BCA Annex I table"
-    )]
+    #[error("province code {code} (digits 1-3) is not in the Circular 07/2016/TT-BCA Annex I table")]
     UnknownProvince { code: String },
     /// Every digit 0–9 has a century (1900 + 100 × ⌊digit/2⌋); what cannot exist yet is a
     /// person born in a century that has not started.
-    #[error(
-        "digit 4 is {digit}: a birth in the century starting {century_start}, which has not begun"
-    )]
+    #[error("digit 4 is {digit}: a birth in the century starting {century_start}, which has not begun")]
     CenturyNotStarted { digit: u8, century_start: i32 },
     #[error("digits 4-6 give birth year {year}, which is in the future")]
     FutureBirthYear { year: i32 },
@@ -33,13 +29,9 @@ pub enum IdError {
     BirthYearMismatch { id_year: i32, given: i32 },
     #[error("the ID number encodes sex {id_sex} (digit 4) but the record gives {given}")]
     SexMismatch { id_sex: Sex, given: Sex },
-    #[error(
-        "tax code check digit (10th digit) is {found}; the first nine digits require {expected}"
-    )]
+    #[error("tax code check digit (10th digit) is {found}; the first nine digits require {expected}")]
     TaxCheckDigit { expected: u8, found: u8 },
-    #[error(
-        "the first nine digits of the tax code give check value 10, which no valid tax code has"
-    )]
+    #[error("the first nine digits of the tax code give check value 10, which no valid tax code has")]
     TaxNoCheckDigit,
     #[error("tax code branch suffix 000 is not used; dependent units are numbered 001-999")]
     TaxBranchZero,
@@ -88,19 +80,16 @@ impl Localized for IdError {
                 "Mã {code} (3 chữ số đầu) không có trong danh mục mã tỉnh nơi đăng ký khai sinh \
                  (Phụ lục I, Thông tư 07/2016/TT-BCA)."
             ),
-            Self::CenturyNotStarted {
-                digit,
-                century_start,
-            } => format!(
+            Self::CenturyNotStarted { digit, century_start } => format!(
                 "Chữ số thứ 4 là {digit}, tương ứng thế kỷ bắt đầu từ năm {century_start}, \
                  thế kỷ này chưa đến."
             ),
             Self::FutureBirthYear { year } => {
                 format!("Chữ số thứ 4–6 cho năm sinh {year}, là năm trong tương lai.")
             }
-            Self::BirthYearMismatch { id_year, given } => format!(
-                "Số định danh mã hóa năm sinh {id_year} nhưng hồ sơ ghi năm sinh {given}."
-            ),
+            Self::BirthYearMismatch { id_year, given } => {
+                format!("Số định danh mã hóa năm sinh {id_year} nhưng hồ sơ ghi năm sinh {given}.")
+            }
             Self::SexMismatch { id_sex, given } => format!(
                 "Số định danh mã hóa giới tính {} (chữ số thứ 4) nhưng hồ sơ ghi {}.",
                 id_sex.label_vi(),

@@ -109,7 +109,11 @@ impl PersonalId {
         birth_year: Option<i32>,
         sex: Option<Sex>,
     ) -> Result<(), IdError> {
-        match self.consistency_errors(birth_date, birth_year, sex).into_iter().next() {
+        match self
+            .consistency_errors(birth_date, birth_year, sex)
+            .into_iter()
+            .next()
+        {
             Some(e) => Err(e),
             None => Ok(()),
         }

@@ -91,8 +91,6 @@ impl FromStr for RecordKind {
         Self::ALL
             .into_iter()
             .find(|k| k.as_str() == norm)
-            .ok_or_else(|| UnknownKind {
-                given: s.to_owned(),
-            })
+            .ok_or_else(|| UnknownKind { given: s.to_owned() })
     }
 }
