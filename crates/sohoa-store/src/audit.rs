@@ -108,7 +108,9 @@ pub(crate) fn append(
 ) -> Result<AuditEntry, StoreError> {
     text::validate_label("action", action)?;
     let (head_seq, prev_hash): (u64, String) =
-        tx.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        tx.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     let seq = head_seq + 1;
     let at = now_ts();
     let details_text = canonical_json(details);
@@ -125,9 +127,22 @@ pub(crate) fn append(
     tx.execute(
         "INSERT INTO audit_log (seq, at, user, workstation, action, record_id, details, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![seq, at, actor.user, actor.workstation, action, record_id, details_text, prev_hash, hash],
+        params![
+            seq,
+            at,
+            actor.user,
+            actor.workstation,
+            action,
+            record_id,
+            details_text,
+            prev_hash,
+            hash
+        ],
     )?;
-    tx.execute("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1", params![seq, hash])?;
+    tx.execute(
+        "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
+        params![seq, hash],
+    )?;
     Ok(AuditEntry {
         seq,
         at,
@@ -173,12 +188,19 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditReport, StoreError> {
     let mut prev_hash = ZERO_HASH.to_owned();
     let mut first_broken = None;
     while let Some(row) = rows.next()? {
-        let values: Result<Vec<Value>, String> =
-            (0..9).map(|i| row.get::<_, Value>(i).map_err(|e| format!("column {i} is unreadable: {e}"))).collect();
+        let values: Result<Vec<Value>, String> = (0..9)
+            .map(|i| {
+                row.get::<_, Value>(i)
+                    .map_err(|e| format!("column {i} is unreadable: {e}"))
+            })
+            .collect();
         match values.and_then(|v| check_entry(&v, expected_seq, &prev_hash)) {
             Ok(hash) => prev_hash = hash,
             Err(reason) => {
-                first_broken = Some(BrokenEntry { seq: expected_seq, reason });
+                first_broken = Some(BrokenEntry {
+                    seq: expected_seq,
+                    reason,
+                });
                 break;
             }
         }
@@ -188,7 +210,11 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditReport, StoreError> {
     if first_broken.is_none() {
         first_broken = check_head(conn, entries, &prev_hash)?;
     }
-    Ok(AuditReport { entries, head_hash: prev_hash, first_broken })
+    Ok(AuditReport {
+        entries,
+        head_hash: prev_hash,
+        first_broken,
+    })
 }
 
 fn check_entry(v: &[Value], expected_seq: u64, prev_hash: &str) -> Result<String, String> {
@@ -206,7 +232,12 @@ fn check_entry(v: &[Value], expected_seq: u64, prev_hash: &str) -> Result<String
     let record_id = match v.get(5) {
         Some(Value::Null) => None,
         Some(Value::Text(s)) => Some(s.as_str()),
-        other => return Err(format!("record_id is neither text nor null ({})", type_name(other))),
+        other => {
+            return Err(format!(
+                "record_id is neither text nor null ({})",
+                type_name(other)
+            ));
+        }
     };
     let input = HashInput {
         seq: expected_seq,
@@ -257,10 +288,22 @@ fn check_head(conn: &Connection, entries: u64, last_hash: &str) -> Result<Option
         None => broken(entries + 1, "the audit head row is missing".to_owned()),
         Some((Value::Integer(seq), Value::Text(hash))) => {
             if seq < 0 || seq as u64 != entries {
-                let at = if seq > entries as i64 { entries + 1 } else { seq.max(0) as u64 };
-                broken(at, format!("truncated or inconsistent log: the head names entry {seq}, the log has {entries}"))
+                let at = if seq > entries as i64 {
+                    entries + 1
+                } else {
+                    seq.max(0) as u64
+                };
+                broken(
+                    at,
+                    format!(
+                        "truncated or inconsistent log: the head names entry {seq}, the log has {entries}"
+                    ),
+                )
             } else if hash != last_hash {
-                broken(entries, "the audit head's hash does not match the last entry".to_owned())
+                broken(
+                    entries,
+                    "the audit head's hash does not match the last entry".to_owned(),
+                )
             } else {
                 Ok(None)
             }
@@ -294,16 +337,41 @@ mod tests {
         let h = entry_hash(&base);
         let variants = [
             HashInput { seq: 4, ..base },
-            HashInput { at: "2026-01-01T00:00:00.001+07:00", ..base },
+            HashInput {
+                at: "2026-01-01T00:00:00.001+07:00",
+                ..base
+            },
             HashInput { user: "v", ..base },
-            HashInput { workstation: "x", ..base },
-            HashInput { action: "record.update", ..base },
-            HashInput { record_id: None, ..base },
-            HashInput { record_id: Some(""), ..base },
-            HashInput { details: "{ }", ..base },
-            HashInput { prev_hash: "1", ..base },
+            HashInput {
+                workstation: "x",
+                ..base
+            },
+            HashInput {
+                action: "record.update",
+                ..base
+            },
+            HashInput {
+                record_id: None,
+                ..base
+            },
+            HashInput {
+                record_id: Some(""),
+                ..base
+            },
+            HashInput {
+                details: "{ }",
+                ..base
+            },
+            HashInput {
+                prev_hash: "1",
+                ..base
+            },
             // Length prefixes: moving a byte between adjacent fields changes the hash.
-            HashInput { user: "uw", workstation: "", ..base },
+            HashInput {
+                user: "uw",
+                workstation: "",
+                ..base
+            },
         ];
         for v in &variants {
             assert_ne!(entry_hash(v), h);

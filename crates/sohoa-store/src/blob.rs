@@ -32,7 +32,10 @@ pub(crate) enum Source<'a> {
 }
 
 impl BlobDir {
-    pub(crate) fn open(data_dir: &Path, fault: Option<Arc<dyn FaultInjector>>) -> Result<BlobDir, StoreError> {
+    pub(crate) fn open(
+        data_dir: &Path,
+        fault: Option<Arc<dyn FaultInjector>>,
+    ) -> Result<BlobDir, StoreError> {
         let root = data_dir.join("blobs");
         let tmp = root.join("tmp");
         ensure_dir(data_dir, &root)?;
@@ -62,9 +65,15 @@ impl BlobDir {
 
     /// Streams `reader` into the store. Returns the blob and whether identical content was already there.
     /// On any error the temp file is removed and nothing else has changed.
-    pub(crate) fn put(&self, reader: &mut dyn Read, source: Source<'_>) -> Result<(BlobRef, bool), StoreError> {
+    pub(crate) fn put(
+        &self,
+        reader: &mut dyn Read,
+        source: Source<'_>,
+    ) -> Result<(BlobRef, bool), StoreError> {
         let tmp_path = self.tmp.join(format!("{}.tmp", uuid::Uuid::now_v7()));
-        let mut guard = TempGuard { path: Some(tmp_path.clone()) };
+        let mut guard = TempGuard {
+            path: Some(tmp_path.clone()),
+        };
         let mut file = OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -88,17 +97,20 @@ impl BlobDir {
             };
             let chunk = buf.get(..n).unwrap_or_default();
             if let Some(f) = &self.fault {
-                f.before_write(&tmp_path, n).map_err(|e| StoreError::io(&tmp_path, e))?;
+                f.before_write(&tmp_path, n)
+                    .map_err(|e| StoreError::io(&tmp_path, e))?;
             }
             file.write_all(chunk).map_err(|e| StoreError::io(&tmp_path, e))?;
             hasher.update(chunk);
             size += n as u64;
         }
         if let Some(f) = &self.fault {
-            f.before_sync(&tmp_path).map_err(|e| StoreError::io(&tmp_path, e))?;
+            f.before_sync(&tmp_path)
+                .map_err(|e| StoreError::io(&tmp_path, e))?;
         }
         file.sync_all().map_err(|e| StoreError::io(&tmp_path, e))?;
-        file.set_permissions(fs::Permissions::from_mode(0o444)).map_err(|e| StoreError::io(&tmp_path, e))?;
+        file.set_permissions(fs::Permissions::from_mode(0o444))
+            .map_err(|e| StoreError::io(&tmp_path, e))?;
         drop(file);
 
         let sha256 = hex::encode(hasher.finalize());
@@ -116,7 +128,8 @@ impl BlobDir {
         ensure_dir(&self.root, &top)?;
         ensure_dir(&top, &fan_out)?;
         if let Some(f) = &self.fault {
-            f.before_rename(&tmp_path, &final_path).map_err(|e| StoreError::io(&final_path, e))?;
+            f.before_rename(&tmp_path, &final_path)
+                .map_err(|e| StoreError::io(&final_path, e))?;
         }
         fs::rename(&tmp_path, &final_path).map_err(|e| StoreError::io(&final_path, e))?;
         guard.path = None;
@@ -142,7 +155,9 @@ impl Drop for TempGuard {
 }
 
 pub(crate) fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Creates `dir` (whose parent is `parent`) if missing and makes its directory entry durable.
@@ -155,7 +170,9 @@ pub(crate) fn ensure_dir(parent: &Path, dir: &Path) -> Result<(), StoreError> {
 }
 
 pub(crate) fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| StoreError::io(dir, e))
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| StoreError::io(dir, e))
 }
 
 /// Recomputes a blob file's hash (deep integrity check).

@@ -38,7 +38,9 @@ pub enum StoreError {
     NotInTrash { id: String },
     #[error("record {id} is in the trash: restore it first")]
     InTrash { id: String },
-    #[error("the database has schema version {found}, newer than this program supports ({supported}): update SoHoa Desk")]
+    #[error(
+        "the database has schema version {found}, newer than this program supports ({supported}): update SoHoa Desk"
+    )]
     SchemaTooNew { found: u32, supported: u32 },
     #[error("data directory {} is busy: {reason}", path.display())]
     Locked { path: PathBuf, reason: String },
@@ -71,9 +73,14 @@ impl StoreError {
     /// Classifies an I/O failure at `path`: a full disk gets its own variant because the user can act on it.
     pub(crate) fn io(path: &Path, source: io::Error) -> StoreError {
         if is_disk_full(&source) {
-            StoreError::DiskFull { path: path.to_path_buf() }
+            StoreError::DiskFull {
+                path: path.to_path_buf(),
+            }
         } else {
-            StoreError::Io { path: path.to_path_buf(), source }
+            StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
         }
     }
 
@@ -82,10 +89,12 @@ impl StoreError {
     pub(crate) fn refine(self, db: &Path) -> StoreError {
         match self {
             StoreError::Sqlite(e) => match e.sqlite_error_code() {
-                Some(ErrorCode::DiskFull) => StoreError::DiskFull { path: db.to_path_buf() },
-                Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
-                    StoreError::Corrupt { what: format!("{}: {e}", db.display()) }
-                }
+                Some(ErrorCode::DiskFull) => StoreError::DiskFull {
+                    path: db.to_path_buf(),
+                },
+                Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StoreError::Corrupt {
+                    what: format!("{}: {e}", db.display()),
+                },
                 _ => StoreError::Sqlite(e),
             },
             other => other,
@@ -95,7 +104,10 @@ impl StoreError {
 
 pub(crate) fn is_disk_full(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT))
-        || matches!(e.kind(), io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded)
+        || matches!(
+            e.kind(),
+            io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+        )
 }
 
 #[cfg(test)]

@@ -34,7 +34,10 @@ pub struct DiskFullAfter {
 
 impl DiskFullAfter {
     pub fn new(capacity: u64) -> DiskFullAfter {
-        DiskFullAfter { capacity, used: AtomicU64::new(0) }
+        DiskFullAfter {
+            capacity,
+            used: AtomicU64::new(0),
+        }
     }
 }
 

@@ -37,8 +37,8 @@ pub use schema::SCHEMA_VERSION;
 pub use store::{Store, StoreOptions};
 pub use types::{
     Actor, AuditEntry, AuditReport, BlobProblem, BlobRef, BrokenEntry, IntegrityReport, ListFilter,
-    MetadataRevision, MissingBlob, NewRecord, PurgeReport, ReconcileReport, RecordRow, RecordUpdate, StoredBlob,
-    TrashFilter, VersionFile, VersionFileRow, VersionRow,
+    MetadataRevision, MissingBlob, NewRecord, PurgeReport, ReconcileReport, RecordRow, RecordUpdate,
+    StoredBlob, TrashFilter, VersionFile, VersionFileRow, VersionRow,
 };
 
 /// Hash that precedes the first audit entry.

@@ -51,7 +51,12 @@ impl DirLock {
         let live_path = data_dir.join(".lock");
         let gate_path = data_dir.join(".lock.gate");
         let live = open_lock_file(&live_path)?;
-        Ok(DirLock { live, live_path, gate_path, timeout })
+        Ok(DirLock {
+            live,
+            live_path,
+            gate_path,
+            timeout,
+        })
     }
 
     pub(crate) fn gate(&self) -> Result<Gate, StoreError> {
@@ -80,12 +85,16 @@ impl DirLock {
     /// Under the gate: tries to become the only live holder. On failure the shared lock is re-taken before
     /// the gate is released, so other processes never see this process as absent.
     pub(crate) fn try_exclusive(&self, _gate: &Gate) -> Result<Cleanup, StoreError> {
-        self.live.unlock().map_err(|e| StoreError::io(&self.live_path, e))?;
+        self.live
+            .unlock()
+            .map_err(|e| StoreError::io(&self.live_path, e))?;
         match self.live.try_lock() {
             Ok(()) => Ok(Cleanup::Exclusive),
             Err(TryLockError::WouldBlock) => {
                 // Only exclusive holders could block this, and they all need the gate, which we hold.
-                self.live.lock_shared().map_err(|e| StoreError::io(&self.live_path, e))?;
+                self.live
+                    .lock_shared()
+                    .map_err(|e| StoreError::io(&self.live_path, e))?;
                 Ok(Cleanup::Shared)
             }
             Err(TryLockError::Error(e)) => Err(StoreError::io(&self.live_path, e)),
@@ -94,8 +103,12 @@ impl DirLock {
 
     /// Under the gate: back from exclusive to the normal shared state.
     pub(crate) fn downgrade(&self, _gate: &Gate) -> Result<(), StoreError> {
-        self.live.unlock().map_err(|e| StoreError::io(&self.live_path, e))?;
-        self.live.lock_shared().map_err(|e| StoreError::io(&self.live_path, e))
+        self.live
+            .unlock()
+            .map_err(|e| StoreError::io(&self.live_path, e))?;
+        self.live
+            .lock_shared()
+            .map_err(|e| StoreError::io(&self.live_path, e))
     }
 }
 

@@ -22,11 +22,20 @@ fn referenced(conn: &Connection) -> Result<Referenced, StoreError> {
     )?;
     let mut blobs: BTreeMap<String, (u64, Vec<(String, u32)>)> = BTreeMap::new();
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?, r.get::<_, String>(2)?, r.get::<_, u32>(3)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, u64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, u32>(3)?,
+        ))
     })?;
     for row in rows {
         let (sha, size, record_id, version) = row?;
-        blobs.entry(sha).or_insert_with(|| (size, Vec::new())).1.push((record_id, version));
+        blobs
+            .entry(sha)
+            .or_insert_with(|| (size, Vec::new()))
+            .1
+            .push((record_id, version));
     }
     Ok(Referenced { blobs })
 }
@@ -61,7 +70,9 @@ fn scan(blobs: &BlobDir) -> Result<Tree, StoreError> {
             }
             for file in read_dir(&mid)? {
                 match file_name(&file) {
-                    Some(name) if is_sha256_hex(&name) && name.starts_with(&format!("{a}{b}")) && file.is_file() => {
+                    Some(name)
+                        if is_sha256_hex(&name) && name.starts_with(&format!("{a}{b}")) && file.is_file() =>
+                    {
                         tree.blobs.push((name, file));
                     }
                     _ => tree.unexpected.push(file),
@@ -87,7 +98,8 @@ fn file_name(p: &Path) -> Option<String> {
 }
 
 fn is_hex(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn missing(blobs: &BlobDir, refs: &Referenced) -> Result<Vec<MissingBlob>, StoreError> {
@@ -159,17 +171,17 @@ fn remove(path: &Path) -> Result<(), StoreError> {
 
 /// Deletes blob files of `candidates` that nothing references any more, inside a write transaction so no
 /// commit can start referencing one while it goes. Returns (files removed, bytes freed).
-pub(crate) fn remove_unreferenced(
-    store: &Store,
-    candidates: &[String],
-) -> Result<(u32, u64), StoreError> {
+pub(crate) fn remove_unreferenced(store: &Store, candidates: &[String]) -> Result<(u32, u64), StoreError> {
     let pending = store.pending_snapshot();
     store.write_tx(|tx| {
         let mut removed = 0u32;
         let mut bytes = 0u64;
         for sha in candidates {
-            let used: bool =
-                tx.query_row("SELECT EXISTS (SELECT 1 FROM version_files WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
+            let used: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM version_files WHERE sha256 = ?1)",
+                [sha],
+                |r| r.get(0),
+            )?;
             if used || pending.contains_key(sha) {
                 continue;
             }
@@ -190,7 +202,10 @@ pub(crate) fn remove_unreferenced(
 /// The index is contentless, so FTS5's own check only covers its internal structure; that every record
 /// is indexed exactly once is checked through the per-row size table FTS5 keeps.
 fn fts_problem(conn: &Connection) -> Result<Option<String>, StoreError> {
-    if let Err(e) = conn.execute("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')", []) {
+    if let Err(e) = conn.execute(
+        "INSERT INTO records_fts (records_fts) VALUES ('integrity-check')",
+        [],
+    ) {
         return Ok(Some(e.to_string()));
     }
     let (unindexed, stale): (u64, u64) = conn.query_row(
@@ -199,7 +214,8 @@ fn fts_problem(conn: &Connection) -> Result<Option<String>, StoreError> {
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    Ok((unindexed + stale > 0).then(|| format!("{unindexed} records not indexed, {stale} index rows without a record")))
+    Ok((unindexed + stale > 0)
+        .then(|| format!("{unindexed} records not indexed, {stale} index rows without a record")))
 }
 
 pub(crate) fn integrity(
@@ -208,10 +224,15 @@ pub(crate) fn integrity(
     deep: bool,
     pending: &HashMap<String, u32>,
 ) -> Result<IntegrityReport, StoreError> {
-    let mut report = IntegrityReport { deep, ..IntegrityReport::default() };
+    let mut report = IntegrityReport {
+        deep,
+        ..IntegrityReport::default()
+    };
     {
         let mut stmt = conn.prepare("PRAGMA integrity_check")?;
-        let lines = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+        let lines = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
         report.sqlite_errors = lines.into_iter().filter(|l| l != "ok").collect();
     }
     {

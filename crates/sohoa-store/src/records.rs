@@ -48,8 +48,9 @@ pub(crate) fn raw_record(r: &Row<'_>) -> rusqlite::Result<RawRecord> {
 impl RawRecord {
     pub(crate) fn finish(self) -> Result<RecordRow, StoreError> {
         let mut row = self.row;
-        row.metadata = serde_json::from_str(&self.metadata)
-            .map_err(|e| StoreError::Corrupt { what: format!("metadata of record {}: {e}", row.id) })?;
+        row.metadata = serde_json::from_str(&self.metadata).map_err(|e| StoreError::Corrupt {
+            what: format!("metadata of record {}: {e}", row.id),
+        })?;
         Ok(row)
     }
 }
@@ -62,7 +63,9 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<RecordRow, StoreError>
         .finish()
 }
 
-pub(crate) fn collect(rows: impl Iterator<Item = rusqlite::Result<RawRecord>>) -> Result<Vec<RecordRow>, StoreError> {
+pub(crate) fn collect(
+    rows: impl Iterator<Item = rusqlite::Result<RawRecord>>,
+) -> Result<Vec<RecordRow>, StoreError> {
     rows.map(|r| r?.finish()).collect()
 }
 
@@ -75,13 +78,19 @@ pub(crate) fn check_full_id(id: &str) -> Result<(), StoreError> {
 }
 
 /// The SQL fragment and parameters shared by listing and searching.
-pub(crate) fn filter_sql(filter: &ListFilter) -> (&'static str, i64, Option<String>, Option<String>, i64, i64) {
+pub(crate) fn filter_sql(
+    filter: &ListFilter,
+) -> (&'static str, i64, Option<String>, Option<String>, i64, i64) {
     let trash = match filter.trash {
         TrashFilter::Exclude => 0,
         TrashFilter::Only => 1,
         TrashFilter::Include => 2,
     };
-    let limit = if filter.limit == 0 { -1 } else { i64::from(filter.limit) };
+    let limit = if filter.limit == 0 {
+        -1
+    } else {
+        i64::from(filter.limit)
+    };
     (
         "((?1 = 0 AND r.trashed_at IS NULL) OR (?1 = 1 AND r.trashed_at IS NOT NULL) OR ?1 = 2)
          AND (?2 IS NULL OR r.kind = ?2) AND (?3 IS NULL OR r.owner_id = ?3)",
@@ -106,8 +115,11 @@ struct Fields {
 
 impl Fields {
     fn new(u: &RecordUpdate) -> Result<Fields, StoreError> {
-        let metadata = serde_json::to_string(&nfc_json(&u.metadata))
-            .map_err(|e| StoreError::InvalidInput { field: "metadata", reason: e.to_string() })?;
+        let metadata =
+            serde_json::to_string(&nfc_json(&u.metadata)).map_err(|e| StoreError::InvalidInput {
+                field: "metadata",
+                reason: e.to_string(),
+            })?;
         Ok(Fields {
             owner_id: nfc_opt(&u.owner_id),
             owner_name: nfc_opt(&u.owner_name),
@@ -145,7 +157,12 @@ fn changed_keys(old: &RecordRow, old_search: &str, new: &Fields) -> Vec<String> 
             let mut names: Vec<&String> = a.keys().chain(b.keys()).collect();
             names.sort();
             names.dedup();
-            keys.extend(names.into_iter().filter(|k| a.get(*k) != b.get(*k)).map(|k| format!("metadata.{k}")));
+            keys.extend(
+                names
+                    .into_iter()
+                    .filter(|k| a.get(*k) != b.get(*k))
+                    .map(|k| format!("metadata.{k}")),
+            );
         }
         (a, b) if a != b => keys.push("metadata".to_owned()),
         _ => {}
@@ -228,10 +245,15 @@ impl Store {
             if let Some(expected) = expected_revision
                 && expected != old.revision
             {
-                return Err(StoreError::Conflict { expected, actual: old.revision });
+                return Err(StoreError::Conflict {
+                    expected,
+                    actual: old.revision,
+                });
             }
             let old_search: String =
-                tx.query_row("SELECT search_text FROM records WHERE id = ?1", [id], |r| r.get(0))?;
+                tx.query_row("SELECT search_text FROM records WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
             let changed = changed_keys(&old, &old_search, &f);
             if changed.is_empty() {
                 return Ok((old, changed));
@@ -251,11 +273,27 @@ impl Store {
                     revised_at = ?10, revised_by = ?11, revised_ws = ?12
                  WHERE id = ?1",
                 params![
-                    id, f.owner_id, f.owner_name, f.doc_type_code, f.storage_key, f.title, f.metadata,
-                    f.search_text, revision, now, actor.user, actor.workstation
+                    id,
+                    f.owner_id,
+                    f.owner_name,
+                    f.doc_type_code,
+                    f.storage_key,
+                    f.title,
+                    f.metadata,
+                    f.search_text,
+                    revision,
+                    now,
+                    actor.user,
+                    actor.workstation
                 ],
             )?;
-            audit::append(tx, actor, "record.update", Some(id), &json!({"revision": revision, "changed": changed}))?;
+            audit::append(
+                tx,
+                actor,
+                "record.update",
+                Some(id),
+                &json!({"revision": revision, "changed": changed}),
+            )?;
             Ok((load(tx, id)?, changed))
         })?;
         if !changed.is_empty() {
@@ -273,7 +311,9 @@ impl Store {
     /// Full id from a full id or a unique prefix of at least 6 characters (what officers type).
     pub fn resolve_id(&self, id_or_prefix: &str) -> Result<String, StoreError> {
         let p = id_or_prefix.trim().to_ascii_lowercase();
-        let invalid = || StoreError::InvalidId { id: id_or_prefix.to_owned() };
+        let invalid = || StoreError::InvalidId {
+            id: id_or_prefix.to_owned(),
+        };
         if p.len() < 6 || p.len() > 36 || !p.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
             return Err(invalid());
         }
@@ -297,7 +337,9 @@ impl Store {
     /// Records newest first, honouring the filter.
     pub fn list_records(&self, filter: &ListFilter) -> Result<Vec<RecordRow>, StoreError> {
         let (cond, trash, kind, owner, limit, offset) = filter_sql(filter);
-        let sql = format!("SELECT {RECORD_COLS} FROM records r WHERE {cond} ORDER BY r.rid DESC LIMIT ?4 OFFSET ?5");
+        let sql = format!(
+            "SELECT {RECORD_COLS} FROM records r WHERE {cond} ORDER BY r.rid DESC LIMIT ?4 OFFSET ?5"
+        );
         self.with_conn(|conn| {
             let mut stmt = conn.prepare(&sql)?;
             let rows = stmt.query_map(params![trash, kind, owner, limit, offset], raw_record)?;
@@ -306,9 +348,14 @@ impl Store {
     }
 
     pub fn count_records(&self, trash: TrashFilter) -> Result<u64, StoreError> {
-        let (cond, trash, ..) = filter_sql(&ListFilter { trash, ..ListFilter::default() });
+        let (cond, trash, ..) = filter_sql(&ListFilter {
+            trash,
+            ..ListFilter::default()
+        });
         let sql = format!("SELECT count(*) FROM records r WHERE {cond}");
-        self.with_conn(|conn| Ok(conn.query_row(&sql, params![trash, None::<String>, None::<String>], |r| r.get(0))?))
+        self.with_conn(|conn| {
+            Ok(conn.query_row(&sql, params![trash, None::<String>, None::<String>], |r| r.get(0))?)
+        })
     }
 
     /// Every earlier state of the record's editable fields, oldest first, with who wrote it and when.

@@ -165,8 +165,16 @@ SELECT
 "#;
 
 const MIGRATIONS: &[Migration] = &[
-    Migration { version: 1, name: "core: records, revisions, versions, audit chain", sql: V1_CORE },
-    Migration { version: 2, name: "full-text search over records", sql: V2_FTS },
+    Migration {
+        version: 1,
+        name: "core: records, revisions, versions, audit chain",
+        sql: V1_CORE,
+    },
+    Migration {
+        version: 2,
+        name: "full-text search over records",
+        sql: V2_FTS,
+    },
 ];
 
 /// The newest schema this build understands.
@@ -204,12 +212,22 @@ pub(crate) fn migrate(conn: &mut Connection, target: u32) -> Result<u32, StoreEr
     )?;
     let found = current_version(conn)?;
     if found > SCHEMA_VERSION {
-        return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
+        return Err(StoreError::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
     }
-    for m in MIGRATIONS.iter().filter(|m| m.version > found && m.version <= target) {
+    for m in MIGRATIONS
+        .iter()
+        .filter(|m| m.version > found && m.version <= target)
+    {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let done: Option<u32> = tx
-            .query_row("SELECT version FROM schema_migrations WHERE version = ?1", [m.version], |r| r.get(0))
+            .query_row(
+                "SELECT version FROM schema_migrations WHERE version = ?1",
+                [m.version],
+                |r| r.get(0),
+            )
             .optional()?;
         if done.is_some() {
             continue;

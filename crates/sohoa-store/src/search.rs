@@ -16,7 +16,11 @@ pub(crate) fn match_expression(query: &str) -> Option<String> {
         .filter(|t| !t.is_empty())
         .map(|t| format!("\"{}\"*", fold(t)))
         .collect();
-    if terms.is_empty() { None } else { Some(terms.join(" ")) }
+    if terms.is_empty() {
+        None
+    } else {
+        Some(terms.join(" "))
+    }
 }
 
 /// The same folding the index triggers apply (see the FTS migration): "đ" is not a combining mark.
@@ -54,8 +58,14 @@ mod tests {
 
     #[test]
     fn syntax_characters_are_neutralised() {
-        assert_eq!(match_expression(r#"a"b NEAR(c* -d:e"#).as_deref(), Some(r#""a"* "b"* "NEAR"* "c"* "d"* "e"*"#));
-        assert_eq!(match_expression("Nguyễn Văn").as_deref(), Some(r#""Nguyễn"* "Văn"*"#));
+        assert_eq!(
+            match_expression(r#"a"b NEAR(c* -d:e"#).as_deref(),
+            Some(r#""a"* "b"* "NEAR"* "c"* "d"* "e"*"#)
+        );
+        assert_eq!(
+            match_expression("Nguyễn Văn").as_deref(),
+            Some(r#""Nguyễn"* "Văn"*"#)
+        );
         assert_eq!(match_expression("Đặng đức").as_deref(), Some(r#""Dặng"* "dức"*"#));
         assert_eq!(match_expression(r#" "* - : "#), None);
         assert_eq!(match_expression(""), None);

@@ -31,7 +31,10 @@ pub struct StoreOptions {
 
 impl Default for StoreOptions {
     fn default() -> StoreOptions {
-        StoreOptions { fault: None, lock_timeout: Duration::from_secs(30) }
+        StoreOptions {
+            fault: None,
+            lock_timeout: Duration::from_secs(30),
+        }
     }
 }
 
@@ -65,7 +68,9 @@ pub struct Store {
 
 impl fmt::Debug for Store {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Store").field("data_dir", &self.data_dir).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
     }
 }
 
@@ -85,7 +90,8 @@ impl Store {
         let mut conn = open_connection(&db_path).map_err(|e| e.refine(&db_path))?;
         schema::migrate(&mut conn, SCHEMA_VERSION).map_err(|e| e.refine(&db_path))?;
         let exclusive = matches!(lock.try_exclusive(&gate)?, Cleanup::Exclusive);
-        let report = reconcile::run(&conn, &blobs, exclusive, &HashMap::new()).map_err(|e| e.refine(&db_path));
+        let report =
+            reconcile::run(&conn, &blobs, exclusive, &HashMap::new()).map_err(|e| e.refine(&db_path));
         if exclusive {
             lock.downgrade(&gate)?;
         }
@@ -138,8 +144,15 @@ impl Store {
     pub fn put_blob_from_path(&self, path: &Path) -> Result<StoredBlob, StoreError> {
         let meta = fs::metadata(path).map_err(|e| StoreError::io(path, e))?;
         if !meta.is_file() {
-            let what = if meta.is_dir() { "is a directory" } else { "is not a regular file" };
-            return Err(StoreError::io(path, std::io::Error::new(std::io::ErrorKind::InvalidInput, what)));
+            let what = if meta.is_dir() {
+                "is a directory"
+            } else {
+                "is not a regular file"
+            };
+            return Err(StoreError::io(
+                path,
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, what),
+            ));
         }
         let mut file = fs::File::open(path).map_err(|e| StoreError::io(path, e))?;
         self.put(&mut file, Source::Path(path))
@@ -226,14 +239,18 @@ fn open_connection(db_path: &Path) -> Result<Connection, StoreError> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::Corrupt { what: format!("cannot switch {} to WAL (got {mode})", db_path.display()) });
+        return Err(StoreError::Corrupt {
+            what: format!("cannot switch {} to WAL (got {mode})", db_path.display()),
+        });
     }
     // FULL: a committed transaction survives power loss, which is the whole point of this store.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     let fk: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
     if !fk {
-        return Err(StoreError::Corrupt { what: "SQLite refused to enable foreign keys".to_owned() });
+        return Err(StoreError::Corrupt {
+            what: "SQLite refused to enable foreign keys".to_owned(),
+        });
     }
     Ok(conn)
 }

@@ -19,14 +19,22 @@ fn a_version_1_database_is_migrated_on_open_and_its_records_become_searchable() 
         )
         .unwrap();
         let has_fts: bool = conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'records_fts')", [], |r| r.get(0))
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'records_fts')",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert!(!has_fts);
     }
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     let found = store.search("hoan kiem", &ListFilter::default()).unwrap();
-    assert_eq!(found.len(), 1, "the FTS backfill indexes rows written before the migration");
+    assert_eq!(
+        found.len(),
+        1,
+        "the FTS backfill indexes rows written before the migration"
+    );
     assert_eq!(found[0].owner_name.as_deref(), Some("Trần Thị Bích"));
     assert!(store.integrity_check(true).unwrap().ok);
     drop(store);

@@ -12,7 +12,8 @@ pub(crate) fn vn_offset() -> FixedOffset {
 
 /// RFC 3339, millisecond precision, `+07:00`: a fixed width and one offset, so string order is time order.
 pub(crate) fn format_ts(t: DateTime<FixedOffset>) -> String {
-    t.with_timezone(&vn_offset()).to_rfc3339_opts(SecondsFormat::Millis, false)
+    t.with_timezone(&vn_offset())
+        .to_rfc3339_opts(SecondsFormat::Millis, false)
 }
 
 pub(crate) fn now_ts() -> String {
@@ -20,7 +21,11 @@ pub(crate) fn now_ts() -> String {
 }
 
 pub(crate) fn nfc(s: &str) -> String {
-    if is_nfc(s) { s.to_owned() } else { s.nfc().collect() }
+    if is_nfc(s) {
+        s.to_owned()
+    } else {
+        s.nfc().collect()
+    }
 }
 
 pub(crate) fn nfc_opt(s: &Option<String>) -> Option<String> {
@@ -42,7 +47,12 @@ pub(crate) fn nfc_json(v: &serde_json::Value) -> serde_json::Value {
 /// Display names of version files end up in exports and on other systems' file systems: refuse anything
 /// that could act as a path or confuse a terminal.
 pub(crate) fn validate_file_name(name: &str) -> Result<(), StoreError> {
-    let bad = |reason| Err(StoreError::InvalidName { name: name.to_owned(), reason });
+    let bad = |reason| {
+        Err(StoreError::InvalidName {
+            name: name.to_owned(),
+            reason,
+        })
+    };
     if name.is_empty() {
         return bad("the name is empty");
     }
@@ -70,7 +80,10 @@ pub(crate) fn validate_file_name(name: &str) -> Result<(), StoreError> {
 /// Text fields that identify something (kind, media type, actor): non-empty, single line.
 pub(crate) fn validate_label(field: &'static str, value: &str) -> Result<(), StoreError> {
     if value.trim().is_empty() {
-        return Err(StoreError::InvalidInput { field, reason: "must not be empty".to_owned() });
+        return Err(StoreError::InvalidInput {
+            field,
+            reason: "must not be empty".to_owned(),
+        });
     }
     if value.chars().any(char::is_control) || value.len() > 255 {
         return Err(StoreError::InvalidInput {
@@ -97,13 +110,31 @@ mod tests {
     #[test]
     fn names_that_could_act_as_paths_are_refused() {
         let long = "a".repeat(256);
-        for bad in ["", "..", ".", "a/b", "..\\x", "../etc/passwd", "a\0b", "a\nb", "\u{7}", " x", &long] {
+        for bad in [
+            "",
+            "..",
+            ".",
+            "a/b",
+            "..\\x",
+            "../etc/passwd",
+            "a\0b",
+            "a\nb",
+            "\u{7}",
+            " x",
+            &long,
+        ] {
             let err = validate_file_name(bad).unwrap_err();
             assert_eq!(err.code(), "store.invalid_name", "{bad:?}");
         }
         let nfd = "Nguye\u{302}\u{303}n.png";
         assert!(validate_file_name(nfd).is_err());
-        for good in ["trang-001.png", "Nguyễn Văn A.jpg", "..hidden", "a..b.pdf", &"ễ".repeat(85)] {
+        for good in [
+            "trang-001.png",
+            "Nguyễn Văn A.jpg",
+            "..hidden",
+            "a..b.pdf",
+            &"ễ".repeat(85),
+        ] {
             validate_file_name(good).unwrap();
         }
     }

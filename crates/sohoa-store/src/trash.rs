@@ -27,7 +27,13 @@ impl Store {
                 params![id, now, reason],
             )?;
             // The reason is free text (it may name people): it stays on the record, not in the audit log.
-            audit::append(tx, actor, "record.trash", Some(id), &json!({"revision": old.revision}))?;
+            audit::append(
+                tx,
+                actor,
+                "record.trash",
+                Some(id),
+                &json!({"revision": old.revision}),
+            )?;
             load(tx, id)
         })?;
         tracing::info!(record = %id, "record trashed");
@@ -46,7 +52,13 @@ impl Store {
                 "UPDATE records SET trashed_at = NULL, trash_reason = NULL, updated_at = ?2 WHERE id = ?1",
                 params![id, now_ts()],
             )?;
-            audit::append(tx, actor, "record.restore", Some(id), &json!({"revision": old.revision}))?;
+            audit::append(
+                tx,
+                actor,
+                "record.restore",
+                Some(id),
+                &json!({"revision": old.revision}),
+            )?;
             load(tx, id)
         })?;
         tracing::info!(record = %id, "record restored");
@@ -66,7 +78,8 @@ impl Store {
                 return Err(StoreError::NotInTrash { id: id.to_owned() });
             }
             let shas: Vec<String> = {
-                let mut stmt = tx.prepare("SELECT DISTINCT sha256 FROM version_files WHERE record_id = ?1")?;
+                let mut stmt =
+                    tx.prepare("SELECT DISTINCT sha256 FROM version_files WHERE record_id = ?1")?;
                 let rows = stmt.query_map([id], |r| r.get(0))?;
                 rows.collect::<Result<_, _>>()?
             };
@@ -94,10 +107,18 @@ impl Store {
             )?;
             Ok((versions as u32, candidates))
         })?;
-        let mut report = PurgeReport { record_id: id.to_owned(), versions_removed, ..PurgeReport::default() };
+        let mut report = PurgeReport {
+            record_id: id.to_owned(),
+            versions_removed,
+            ..PurgeReport::default()
+        };
         if !candidates.is_empty() {
             let cleaned = self.with_cleanup_rights(|store, exclusive| {
-                if exclusive { reconcile::remove_unreferenced(store, &candidates).map(Some) } else { Ok(None) }
+                if exclusive {
+                    reconcile::remove_unreferenced(store, &candidates).map(Some)
+                } else {
+                    Ok(None)
+                }
             });
             match cleaned {
                 Ok(Some((removed, bytes))) => {

@@ -40,7 +40,9 @@ impl Store {
         let row = self.write_tx(|tx| {
             let record = load(tx, record_id)?;
             if record.trashed_at.is_some() {
-                return Err(StoreError::InTrash { id: record_id.to_owned() });
+                return Err(StoreError::InTrash {
+                    id: record_id.to_owned(),
+                });
             }
             for (f, path) in files.iter().zip(&paths) {
                 match fs::metadata(path) {
@@ -56,7 +58,11 @@ impl Store {
                             ),
                         });
                     }
-                    _ => return Err(StoreError::BlobMissing { sha256: f.blob.sha256.clone() }),
+                    _ => {
+                        return Err(StoreError::BlobMissing {
+                            sha256: f.blob.sha256.clone(),
+                        });
+                    }
                 }
             }
             let number: u32 = tx.query_row(
@@ -69,7 +75,16 @@ impl Store {
             tx.execute(
                 "INSERT INTO versions (record_id, number, created_at, user, workstation, reason, file_count,
                     total_bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![record_id, number, now, actor.user, actor.workstation, reason, files.len() as u32, total],
+                params![
+                    record_id,
+                    number,
+                    now,
+                    actor.user,
+                    actor.workstation,
+                    reason,
+                    files.len() as u32,
+                    total
+                ],
             )?;
             let mut insert = tx.prepare(
                 "INSERT INTO version_files (record_id, version, ordinal, name, media_type, sha256, size)
@@ -149,7 +164,9 @@ impl Store {
                 |r| r.get(0),
             )?;
             if !exists {
-                return Err(StoreError::NotFound { id: format!("{record_id} version {version}") });
+                return Err(StoreError::NotFound {
+                    id: format!("{record_id} version {version}"),
+                });
             }
             let mut stmt = conn.prepare(
                 "SELECT ordinal, name, media_type, sha256, size FROM version_files

@@ -15,15 +15,33 @@ fn pristine() -> (tempfile::TempDir, u64) {
     let store = Store::open(dir.path()).unwrap();
     let mut new = new_record("001099012345", "Võ Thị Sáu", "Giấy khai sinh");
     let rec = store.create_record(&actor(), &new).unwrap();
-    store.audit_append(&other_actor(), "app.start", None, &serde_json::json!({"version": "0.1.0"})).unwrap();
+    store
+        .audit_append(
+            &other_actor(),
+            "app.start",
+            None,
+            &serde_json::json!({"version": "0.1.0"}),
+        )
+        .unwrap();
     new.title = "Giấy khai sinh (bản sao)".to_owned();
-    store.update_record(&other_actor(), &rec.id, &update_of(&new), Some(1)).unwrap();
+    store
+        .update_record(&other_actor(), &rec.id, &update_of(&new), Some(1))
+        .unwrap();
     let p = page(&store, b"scan", "trang-1.png");
     store.commit_version(&actor(), &rec.id, &[p], "scan").unwrap();
     store.trash(&actor(), &rec.id, "nhầm").unwrap();
     store.restore(&actor(), &rec.id).unwrap();
-    store.audit_append(&actor(), "export", Some(&rec.id), &serde_json::json!({"format": "pdf", "pages": 1})).unwrap();
-    store.audit_append(&actor(), "app.stop", None, &serde_json::json!({})).unwrap();
+    store
+        .audit_append(
+            &actor(),
+            "export",
+            Some(&rec.id),
+            &serde_json::json!({"format": "pdf", "pages": 1}),
+        )
+        .unwrap();
+    store
+        .audit_append(&actor(), "app.stop", None, &serde_json::json!({}))
+        .unwrap();
     let report = store.audit_verify().unwrap();
     assert!(report.is_valid(), "{report:?}");
     (dir, report.entries)
@@ -75,7 +93,10 @@ fn the_log_refuses_updates_deletes_and_out_of_chain_inserts() {
             "INSERT INTO audit_log VALUES ({}, 't', 'u', 'w', 'a', NULL, '{{}}', '{AUDIT_GENESIS_HASH}', 'h')",
             n + 1
         ),
-        format!("INSERT INTO audit_log VALUES ({}, 't', 'u', 'w', 'a', NULL, '{{}}', 'x', 'h')", n + 5),
+        format!(
+            "INSERT INTO audit_log VALUES ({}, 't', 'u', 'w', 'a', NULL, '{{}}', 'x', 'h')",
+            n + 5
+        ),
     ] {
         let err = conn.execute_batch(&sql).unwrap_err();
         assert!(err.to_string().contains("audit"), "{sql}: {err}");
@@ -91,12 +112,14 @@ fn changing_any_column_of_any_entry_is_reported_at_that_entry() {
     let work = work.path().join("copy");
     // A different value of the same type for each column; `details` also gets an equivalent JSON spelling.
     let flip_last = |col: &str| {
-        format!("{col} = substr({col}, 1, length({col}) - 1) || CASE WHEN substr({col}, -1) = 'x' THEN 'y' ELSE 'x' END")
+        format!(
+            "{col} = substr({col}, 1, length({col}) - 1) || CASE WHEN substr({col}, -1) = 'x' THEN 'y' ELSE 'x' END"
+        )
     };
     let mut checked = 0;
     for seq in 1..=n {
         let edits = [
-            ("seq", format!("seq = seq + 1000")),
+            ("seq", "seq = seq + 1000".to_owned()),
             ("at", flip_last("at")),
             ("at (same instant, other spelling)", "at = replace(at, '+07:00', '+0700')".to_owned()),
             ("user", flip_last("user")),
@@ -110,8 +133,14 @@ fn changing_any_column_of_any_entry_is_reported_at_that_entry() {
             ("user (type)", "user = CAST(42 AS INTEGER)".to_owned()),
         ];
         for (what, set) in edits {
-            let report = tampered(dir.path(), &work, &format!("UPDATE audit_log SET {set} WHERE seq = {seq};"));
-            let broken = report.first_broken.unwrap_or_else(|| panic!("{what} of entry {seq} not detected"));
+            let report = tampered(
+                dir.path(),
+                &work,
+                &format!("UPDATE audit_log SET {set} WHERE seq = {seq};"),
+            );
+            let broken = report
+                .first_broken
+                .unwrap_or_else(|| panic!("{what} of entry {seq} not detected"));
             assert_eq!(broken.seq, seq, "{what} of entry {seq}: {}", broken.reason);
             checked += 1;
         }
@@ -126,19 +155,30 @@ fn removed_entries_and_a_cut_tail_are_reported() {
     let work = work.path().join("copy");
     let r = tampered(dir.path(), &work, "DELETE FROM audit_log WHERE seq = 3;");
     assert_eq!(r.first_broken.unwrap().seq, 3);
-    let r = tampered(dir.path(), &work, &format!("DELETE FROM audit_log WHERE seq >= {};", n - 1));
+    let r = tampered(
+        dir.path(),
+        &work,
+        &format!("DELETE FROM audit_log WHERE seq >= {};", n - 1),
+    );
     let b = r.first_broken.unwrap();
     assert_eq!(b.seq, n - 1, "{}", b.reason);
     assert!(b.reason.contains("truncated"), "{}", b.reason);
     let r = tampered(dir.path(), &work, "DELETE FROM audit_head;");
     assert!(r.first_broken.unwrap().reason.contains("head"));
-    let r = tampered(dir.path(), &work, "UPDATE audit_head SET hash = lower(hex(randomblob(32)));");
+    let r = tampered(
+        dir.path(),
+        &work,
+        "UPDATE audit_head SET hash = lower(hex(randomblob(32)));",
+    );
     assert_eq!(r.first_broken.unwrap().seq, n);
     // Renumbering consistently still breaks every moved entry's hash, reported at the first one.
     let r = tampered(
         dir.path(),
         &work,
-        &format!("DELETE FROM audit_log WHERE seq = 2; UPDATE audit_log SET seq = seq - 1 WHERE seq > 2; UPDATE audit_head SET seq = {};", n - 1),
+        &format!(
+            "DELETE FROM audit_log WHERE seq = 2; UPDATE audit_log SET seq = seq - 1 WHERE seq > 2; UPDATE audit_head SET seq = {};",
+            n - 1
+        ),
     );
     assert_eq!(r.first_broken.unwrap().seq, 2);
 }
@@ -156,7 +196,11 @@ fn varint(v: u64) -> Vec<u8> {
     }
     groups.reverse();
     let last = groups.len() - 1;
-    groups.iter().enumerate().map(|(i, g)| if i < last { g | 0x80 } else { *g }).collect()
+    groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| if i < last { g | 0x80 } else { *g })
+        .collect()
 }
 
 /// The exact bytes of the b-tree cell holding audit entry `seq` (table leaf cell: payload size, rowid,
@@ -203,20 +247,33 @@ fn judge(work: &Path, seq: u64) -> Option<bool> {
         Err(_) => return Some(false),
     };
     let audit = store.audit_verify();
-    if let Ok(AuditReport { first_broken: Some(b), .. }) = &audit
+    if let Ok(AuditReport {
+        first_broken: Some(b),
+        ..
+    }) = &audit
         && b.seq == seq
     {
         return Some(true);
     }
-    let integrity_bad = store.integrity_check(false).map(|r| !r.sqlite_errors.is_empty()).unwrap_or(true);
-    if integrity_bad || audit.is_err() || audit.is_ok_and(|a| !a.is_valid()) { Some(false) } else { None }
+    let integrity_bad = store
+        .integrity_check(false)
+        .map(|r| !r.sqlite_errors.is_empty())
+        .unwrap_or(true);
+    if integrity_bad || audit.is_err() || audit.is_ok_and(|a| !a.is_valid()) {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 #[test]
 fn flipping_any_byte_of_an_entry_in_the_database_file_is_detected() {
     let (dir, n) = pristine();
     let db = dir.path().join("sohoa.db");
-    assert!(!dir.path().join("sohoa.db-wal").exists() || std::fs::metadata(dir.path().join("sohoa.db-wal")).unwrap().len() == 0);
+    assert!(
+        !dir.path().join("sohoa.db-wal").exists()
+            || std::fs::metadata(dir.path().join("sohoa.db-wal")).unwrap().len() == 0
+    );
     let bytes = std::fs::read(&db).unwrap();
     let work = tempfile::tempdir().unwrap();
     let work: PathBuf = work.path().join("copy");
@@ -234,11 +291,19 @@ fn flipping_any_byte_of_an_entry_in_the_database_file_is_detected() {
             match judge(&work, seq) {
                 Some(true) => pinpointed += 1,
                 Some(false) => caught += 1,
-                None => panic!("flipping byte {} of entry {seq}'s cell with {mask:#x} went unnoticed", offset - at),
+                None => panic!(
+                    "flipping byte {} of entry {seq}'s cell with {mask:#x} went unnoticed",
+                    offset - at
+                ),
             }
             flips += 1;
         }
     }
-    println!("{flips} single-bit flips (low and high bit of every byte) in 3 entries' cells: {pinpointed} pinpointed by audit_verify, {caught} by integrity_check/open");
-    assert!(pinpointed > flips / 2, "most flips land in the entry's text and must be pinpointed");
+    println!(
+        "{flips} single-bit flips (low and high bit of every byte) in 3 entries' cells: {pinpointed} pinpointed by audit_verify, {caught} by integrity_check/open"
+    );
+    assert!(
+        pinpointed > flips / 2,
+        "most flips land in the entry's text and must be pinpointed"
+    );
 }

@@ -16,7 +16,10 @@ fn tmp_files(data: &Path) -> Vec<String> {
 }
 
 fn blob_files(data: &Path) -> Vec<String> {
-    files_under(&data.join("blobs")).into_iter().filter(|f| !f.starts_with("tmp/")).collect()
+    files_under(&data.join("blobs"))
+        .into_iter()
+        .filter(|f| !f.starts_with("tmp/"))
+        .collect()
 }
 
 #[test]
@@ -29,9 +32,19 @@ fn blobs_are_content_addressed_read_only_and_deduplicated() {
     assert_eq!(first.blob.size, data.len() as u64);
     let sha = &first.blob.sha256;
     let path = store.blob_path(sha).unwrap();
-    assert_eq!(path, dir.path().join("blobs").join(&sha[..2]).join(&sha[2..4]).join(sha));
+    assert_eq!(
+        path,
+        dir.path()
+            .join("blobs")
+            .join(&sha[..2])
+            .join(&sha[2..4])
+            .join(sha)
+    );
     assert_eq!(std::fs::read(&path).unwrap(), data);
-    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o444);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o444
+    );
     let second = store.put_blob(&mut Cursor::new(&data)).unwrap();
     assert!(second.existed);
     assert_eq!(second.blob, first.blob);
@@ -44,14 +57,25 @@ fn blobs_are_content_addressed_read_only_and_deduplicated() {
     let b = store.put_blob_from_path(&from_path).unwrap();
     use sha2::Digest;
     assert_eq!(b.blob.sha256, hex::encode(sha2::Sha256::digest(b"scan bytes")));
-    assert_eq!(std::fs::read(store.blob_path(&b.blob.sha256).unwrap()).unwrap(), b"scan bytes");
+    assert_eq!(
+        std::fs::read(store.blob_path(&b.blob.sha256).unwrap()).unwrap(),
+        b"scan bytes"
+    );
 }
 
 #[test]
 fn blob_paths_only_accept_hex_digests() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    for bad in ["", "../../etc/passwd", &"A".repeat(64), &"a".repeat(63), &"g".repeat(64), &format!("../{}", "a".repeat(61)), &"a/".repeat(32)] {
+    for bad in [
+        "",
+        "../../etc/passwd",
+        &"A".repeat(64),
+        &"a".repeat(63),
+        &"g".repeat(64),
+        &format!("../{}", "a".repeat(61)),
+        &"a/".repeat(32),
+    ] {
         let err = store.blob_path(bad).unwrap_err();
         assert_eq!(err.code(), "store.invalid_input", "{bad:?}");
     }
@@ -86,7 +110,10 @@ fn unreadable_inputs_are_clear_errors_and_leave_nothing() {
 
     let missing = inputs.join("khong-co.png");
     let err = store.put_blob_from_path(&missing).unwrap_err();
-    assert!(matches!(&err, StoreError::Io { path, .. } if path == &missing), "{err:?}");
+    assert!(
+        matches!(&err, StoreError::Io { path, .. } if path == &missing),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("khong-co.png"));
 
     let err = store.put_blob_from_path(&inputs).unwrap_err();
@@ -110,7 +137,9 @@ fn unreadable_inputs_are_clear_errors_and_leave_nothing() {
     std::fs::write(&locked, b"secret").unwrap();
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     if std::fs::File::open(&locked).is_ok() {
-        println!("skipping the mode-000 variant: running with CAP_DAC_OVERRIDE (root), permissions do not apply");
+        println!(
+            "skipping the mode-000 variant: running with CAP_DAC_OVERRIDE (root), permissions do not apply"
+        );
     } else {
         assert_eq!(store.put_blob_from_path(&locked).unwrap_err().code(), "store.io");
     }
@@ -128,33 +157,56 @@ struct FailStep {
 
 impl FaultInjector for FailStep {
     fn before_sync(&self, _: &Path) -> io::Result<()> {
-        if self.step == "sync" { Err(io::Error::from_raw_os_error(self.errno)) } else { Ok(()) }
+        if self.step == "sync" {
+            Err(io::Error::from_raw_os_error(self.errno))
+        } else {
+            Ok(())
+        }
     }
     fn before_rename(&self, _: &Path, _: &Path) -> io::Result<()> {
-        if self.step == "rename" { Err(io::Error::from_raw_os_error(self.errno)) } else { Ok(()) }
+        if self.step == "rename" {
+            Err(io::Error::from_raw_os_error(self.errno))
+        } else {
+            Ok(())
+        }
     }
 }
 
 #[test]
 fn a_full_disk_mid_blob_leaves_nothing_behind() {
     let dir = tempfile::tempdir().unwrap();
-    let opts = StoreOptions { fault: Some(Arc::new(DiskFullAfter::new(1024 * 1024))), ..StoreOptions::default() };
+    let opts = StoreOptions {
+        fault: Some(Arc::new(DiskFullAfter::new(1024 * 1024))),
+        ..StoreOptions::default()
+    };
     let store = Store::open_with(dir.path(), opts).unwrap();
-    let rec = store.create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ")).unwrap();
+    let rec = store
+        .create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ"))
+        .unwrap();
     let small = page(&store, &[1u8; 1000], "p1.png");
-    store.commit_version(&actor(), &rec.id, std::slice::from_ref(&small), "scan").unwrap();
+    store
+        .commit_version(&actor(), &rec.id, std::slice::from_ref(&small), "scan")
+        .unwrap();
     let audit_before = store.audit_verify().unwrap();
     let files_before = files_under(dir.path());
 
-    let err = store.put_blob(&mut Cursor::new(vec![2u8; 2 * 1024 * 1024])).unwrap_err();
+    let err = store
+        .put_blob(&mut Cursor::new(vec![2u8; 2 * 1024 * 1024]))
+        .unwrap_err();
     assert!(matches!(err, StoreError::DiskFull { .. }), "{err:?}");
     assert_eq!(err.code(), "store.disk_full");
     assert!(tmp_files(dir.path()).is_empty());
     assert_eq!(store.audit_verify().unwrap(), audit_before);
     assert_eq!(store.versions(&rec.id).unwrap().len(), 1);
     assert_eq!(
-        files_under(dir.path()).into_iter().filter(|f| !f.starts_with("sohoa.db")).collect::<Vec<_>>(),
-        files_before.into_iter().filter(|f| !f.starts_with("sohoa.db")).collect::<Vec<_>>()
+        files_under(dir.path())
+            .into_iter()
+            .filter(|f| !f.starts_with("sohoa.db"))
+            .collect::<Vec<_>>(),
+        files_before
+            .into_iter()
+            .filter(|f| !f.starts_with("sohoa.db"))
+            .collect::<Vec<_>>()
     );
     // Smaller content still fits.
     store.put_blob(&mut Cursor::new(vec![3u8; 10_000])).unwrap();
@@ -163,9 +215,17 @@ fn a_full_disk_mid_blob_leaves_nothing_behind() {
 
 #[test]
 fn failing_fsync_or_rename_removes_the_temp_file() {
-    for (step, errno, code) in [("sync", libc::EIO, "store.io"), ("sync", libc::ENOSPC, "store.disk_full"), ("rename", libc::EDQUOT, "store.disk_full"), ("rename", libc::EACCES, "store.io")] {
+    for (step, errno, code) in [
+        ("sync", libc::EIO, "store.io"),
+        ("sync", libc::ENOSPC, "store.disk_full"),
+        ("rename", libc::EDQUOT, "store.disk_full"),
+        ("rename", libc::EACCES, "store.io"),
+    ] {
         let dir = tempfile::tempdir().unwrap();
-        let opts = StoreOptions { fault: Some(Arc::new(FailStep { step, errno })), ..StoreOptions::default() };
+        let opts = StoreOptions {
+            fault: Some(Arc::new(FailStep { step, errno })),
+            ..StoreOptions::default()
+        };
         let store = Store::open_with(dir.path(), opts).unwrap();
         let err = store.put_blob(&mut Cursor::new(b"page".to_vec())).unwrap_err();
         assert_eq!(err.code(), code, "{step} {errno}: {err:?}");
@@ -188,11 +248,17 @@ fn a_real_full_tmpfs_gives_disk_full_and_a_consistent_store() {
     let dir = tempfile::tempdir().unwrap();
     let mnt = dir.path().join("mnt");
     std::fs::create_dir(&mnt).unwrap();
-    let out = std::process::Command::new("mount").args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"]).arg(&mnt).output();
+    let out = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
+        .arg(&mnt)
+        .output();
     match out {
         Ok(o) if o.status.success() => {}
         Ok(o) => {
-            println!("skipping the tmpfs variant: mount refused: {}", String::from_utf8_lossy(&o.stderr).trim());
+            println!(
+                "skipping the tmpfs variant: mount refused: {}",
+                String::from_utf8_lossy(&o.stderr).trim()
+            );
             return;
         }
         Err(e) => {
@@ -206,8 +272,12 @@ fn a_real_full_tmpfs_gives_disk_full_and_a_consistent_store() {
         Ok(s) => s,
         Err(e) => panic!("a fresh store must fit in 256 KiB: {e}"),
     };
-    let rec = store.create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ")).unwrap();
-    let err = store.put_blob(&mut Cursor::new(vec![9u8; 300 * 1024])).unwrap_err();
+    let rec = store
+        .create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ"))
+        .unwrap();
+    let err = store
+        .put_blob(&mut Cursor::new(vec![9u8; 300 * 1024]))
+        .unwrap_err();
     assert_eq!(err.code(), "store.disk_full", "{err:?}");
     assert!(tmp_files(&data).is_empty());
     assert!(blob_files(&data).is_empty());
@@ -230,15 +300,25 @@ fn a_real_full_tmpfs_gives_disk_full_and_a_consistent_store() {
     assert_eq!(err.code(), "store.disk_full", "{err:?}");
     let audit = store.audit_verify().unwrap();
     assert!(audit.is_valid(), "{audit:?}");
-    assert_eq!(audit.entries, created + 1, "the failed create left no audit entry");
+    assert_eq!(
+        audit.entries,
+        created + 1,
+        "the failed create left no audit entry"
+    );
     let integrity = store.integrity_check(false).unwrap();
-    assert!(integrity.sqlite_errors.is_empty() && integrity.fts_error.is_none(), "{integrity:?}");
+    assert!(
+        integrity.sqlite_errors.is_empty() && integrity.fts_error.is_none(),
+        "{integrity:?}"
+    );
     assert!(store.get_record(&rec.id).is_ok());
     drop(store);
     // Re-opening the still-full disk works and finds everything committed.
     let store = Store::open(&data).unwrap();
     assert_eq!(store.audit_verify().unwrap().entries, created + 1);
-    assert_eq!(store.count_records(sohoa_store::TrashFilter::Include).unwrap(), created + 1);
+    assert_eq!(
+        store.count_records(sohoa_store::TrashFilter::Include).unwrap(),
+        created + 1
+    );
     assert!(store.integrity_check(true).unwrap().ok);
     println!("tmpfs 256 KiB: {created} more records fitted before SQLITE_FULL");
 }
@@ -248,27 +328,45 @@ fn startup_removes_temps_and_orphans_and_reports_missing_blobs() {
     let dir = tempfile::tempdir().unwrap();
     let (rec_id, kept, lost) = {
         let store = Store::open(dir.path()).unwrap();
-        let rec = store.create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ")).unwrap();
+        let rec = store
+            .create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ"))
+            .unwrap();
         let kept = page(&store, b"kept page", "1.png");
         let lost = page(&store, b"page whose file disappears", "2.png");
-        store.commit_version(&actor(), &rec.id, &[kept.clone(), lost.clone()], "scan").unwrap();
+        store
+            .commit_version(&actor(), &rec.id, &[kept.clone(), lost.clone()], "scan")
+            .unwrap();
         // A blob stored but never committed (crash between rename and row): an orphan.
         page(&store, b"orphan", "3.png");
         (rec.id, kept, lost)
     };
     std::fs::write(dir.path().join("blobs/tmp/0193-crashed.tmp"), b"half a page").unwrap();
-    std::fs::remove_file(dir.path().join("blobs").join(&lost.blob.sha256[..2]).join(&lost.blob.sha256[2..4]).join(&lost.blob.sha256)).unwrap();
+    std::fs::remove_file(
+        dir.path()
+            .join("blobs")
+            .join(&lost.blob.sha256[..2])
+            .join(&lost.blob.sha256[2..4])
+            .join(&lost.blob.sha256),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("blobs/README.txt"), b"not a blob").unwrap();
 
     let store = Store::open(dir.path()).unwrap();
     let r = store.last_reconcile().clone();
-    assert_eq!((r.temp_removed, r.orphan_blobs_removed, r.cleanup_skipped), (1, 1, false), "{r:?}");
+    assert_eq!(
+        (r.temp_removed, r.orphan_blobs_removed, r.cleanup_skipped),
+        (1, 1, false),
+        "{r:?}"
+    );
     assert_eq!(r.missing_blobs.len(), 1);
     assert_eq!(r.missing_blobs[0].sha256, lost.blob.sha256);
     assert_eq!(r.missing_blobs[0].record_id, rec_id);
     assert_eq!(r.missing_blobs[0].version, 1);
     assert!(store.blob_path(&kept.blob.sha256).unwrap().exists());
-    assert!(dir.path().join("blobs/README.txt").exists(), "unknown files are never deleted");
+    assert!(
+        dir.path().join("blobs/README.txt").exists(),
+        "unknown files are never deleted"
+    );
     // The version row is kept (never silently dropped); the integrity check agrees with reconciliation.
     assert_eq!(store.version_files(&rec_id, 1).unwrap().len(), 2);
     let integrity = store.integrity_check(false).unwrap();
@@ -277,7 +375,9 @@ fn startup_removes_temps_and_orphans_and_reports_missing_blobs() {
     assert!(integrity.orphan_blobs.is_empty());
     assert_eq!(integrity.unexpected_files.len(), 1);
     // Re-storing the content heals it.
-    store.put_blob(&mut Cursor::new(b"page whose file disappears".to_vec())).unwrap();
+    store
+        .put_blob(&mut Cursor::new(b"page whose file disappears".to_vec()))
+        .unwrap();
     assert!(store.reconcile().unwrap().missing_blobs.is_empty());
 }
 
@@ -285,7 +385,9 @@ fn startup_removes_temps_and_orphans_and_reports_missing_blobs() {
 fn a_live_process_keeps_its_temps_and_uncommitted_blobs() {
     let dir = tempfile::tempdir().unwrap();
     let a = Store::open(dir.path()).unwrap();
-    let rec = a.create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ")).unwrap();
+    let rec = a
+        .create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ"))
+        .unwrap();
     let uncommitted = page(&a, b"stored, not yet committed", "1.png");
     // A's own reconcile (exclusive: nobody else is open) spares what A is about to commit.
     let r = a.reconcile().unwrap();
@@ -300,9 +402,11 @@ fn a_live_process_keeps_its_temps_and_uncommitted_blobs() {
     assert!(b.reconcile().unwrap().cleanup_skipped);
     assert!(a.reconcile().unwrap().cleanup_skipped, "A sees B");
     assert!(a.blob_path(&uncommitted.blob.sha256).unwrap().exists());
-    a.commit_version(&actor(), &rec.id, &[uncommitted], "scan").unwrap();
+    a.commit_version(&actor(), &rec.id, &[uncommitted], "scan")
+        .unwrap();
     // B still works normally.
-    b.create_record(&actor(), &new_record("001099012346", "B", "Hai")).unwrap();
+    b.create_record(&actor(), &new_record("001099012346", "B", "Hai"))
+        .unwrap();
     drop(b);
     let r = a.reconcile().unwrap();
     assert_eq!((r.temp_removed, r.cleanup_skipped), (1, false));
@@ -313,9 +417,16 @@ fn a_live_process_keeps_its_temps_and_uncommitted_blobs() {
 fn a_held_gate_makes_open_fail_clearly_after_the_timeout() {
     let dir = tempfile::tempdir().unwrap();
     drop(Store::open(dir.path()).unwrap());
-    let gate = std::fs::File::options().read(true).write(true).open(dir.path().join(".lock.gate")).unwrap();
+    let gate = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open(dir.path().join(".lock.gate"))
+        .unwrap();
     gate.lock().unwrap();
-    let opts = StoreOptions { lock_timeout: std::time::Duration::from_millis(200), ..StoreOptions::default() };
+    let opts = StoreOptions {
+        lock_timeout: std::time::Duration::from_millis(200),
+        ..StoreOptions::default()
+    };
     let err = Store::open_with(dir.path(), opts).unwrap_err();
     assert!(matches!(err, StoreError::Locked { .. }), "{err:?}");
     gate.unlock().unwrap();
@@ -326,10 +437,14 @@ fn a_held_gate_makes_open_fail_clearly_after_the_timeout() {
 fn integrity_check_finds_damaged_blobs_and_index_drift() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let rec = store.create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ")).unwrap();
+    let rec = store
+        .create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ"))
+        .unwrap();
     let a = page(&store, b"aaaaaaaa", "1.png");
     let b = page(&store, b"bbbbbbbb", "2.png");
-    store.commit_version(&actor(), &rec.id, &[a.clone(), b.clone()], "scan").unwrap();
+    store
+        .commit_version(&actor(), &rec.id, &[a.clone(), b.clone()], "scan")
+        .unwrap();
     assert_healthy(&store);
 
     let write = |v: &VersionFile, bytes: &[u8]| {
@@ -349,5 +464,8 @@ fn integrity_check_finds_damaged_blobs_and_index_drift() {
     let raw = rusqlite::Connection::open(dir.path().join("sohoa.db")).unwrap();
     raw.execute("DELETE FROM records_fts", []).unwrap();
     let report = store.integrity_check(false).unwrap();
-    assert!(report.fts_error.as_deref().unwrap_or("").contains("not indexed"), "{report:?}");
+    assert!(
+        report.fts_error.as_deref().unwrap_or("").contains("not indexed"),
+        "{report:?}"
+    );
 }

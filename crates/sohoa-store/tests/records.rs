@@ -26,7 +26,10 @@ fn create_then_get_round_trips_and_is_audited() {
     assert_eq!(entries[0].user, "can.bo.tiep.nhan");
     assert_eq!(entries[0].workstation, "PC-MOTCUA-01");
     let details = entries[0].details.to_string();
-    assert!(!details.contains("001099012345") && !details.contains("Nguyễn"), "personal data in audit: {details}");
+    assert!(
+        !details.contains("001099012345") && !details.contains("Nguyễn"),
+        "personal data in audit: {details}"
+    );
     assert!(details.contains("owner_id"), "field keys are listed: {details}");
     assert_healthy(&store);
 }
@@ -53,21 +56,38 @@ fn updates_make_revisions_keep_history_and_detect_conflicts() {
 
     new.metadata = serde_json::json!({"summary": "Giấy khai sinh (bản chính)", "validity": "vô thời hạn"});
     new.owner_name = Some("Lê Thị Hoà".to_owned());
-    let r2 = store.update_record(&other_actor(), &row.id, &update_of(&new), Some(1)).unwrap();
+    let r2 = store
+        .update_record(&other_actor(), &row.id, &update_of(&new), Some(1))
+        .unwrap();
     assert_eq!(r2.revision, 2);
     assert_eq!(r2.owner_name.as_deref(), Some("Lê Thị Hoà"));
 
     // A stale writer is refused and nothing changes.
     new.title = "Sửa đổi".to_owned();
-    let err = store.update_record(&actor(), &row.id, &update_of(&new), Some(1)).unwrap_err();
-    assert!(matches!(err, StoreError::Conflict { expected: 1, actual: 2 }), "{err:?}");
+    let err = store
+        .update_record(&actor(), &row.id, &update_of(&new), Some(1))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                expected: 1,
+                actual: 2
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(err.code(), "store.conflict");
     assert_eq!(store.get_record(&row.id).unwrap().revision, 2);
 
-    let r3 = store.update_record(&actor(), &row.id, &update_of(&new), None).unwrap();
+    let r3 = store
+        .update_record(&actor(), &row.id, &update_of(&new), None)
+        .unwrap();
     assert_eq!(r3.revision, 3);
     // Unchanged content: no revision, no audit entry.
-    let same = store.update_record(&actor(), &row.id, &update_of(&new), Some(3)).unwrap();
+    let same = store
+        .update_record(&actor(), &row.id, &update_of(&new), Some(3))
+        .unwrap();
     assert_eq!(same.revision, 3);
 
     let history = store.metadata_history(&row.id).unwrap();
@@ -78,10 +98,18 @@ fn updates_make_revisions_keep_history_and_detect_conflicts() {
     assert_eq!(history[1].metadata["summary"], "Giấy khai sinh (bản chính)");
     assert_eq!(history[0].at, row.created_at);
 
-    let actions: Vec<String> = store.audit_entries(Some(&row.id)).unwrap().into_iter().map(|e| e.action).collect();
+    let actions: Vec<String> = store
+        .audit_entries(Some(&row.id))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
     assert_eq!(actions, ["record.create", "record.update", "record.update"]);
     let upd = &store.audit_entries(Some(&row.id)).unwrap()[1];
-    assert_eq!(upd.details["changed"], serde_json::json!(["owner_name", "metadata.summary"]));
+    assert_eq!(
+        upd.details["changed"],
+        serde_json::json!(["owner_name", "metadata.summary"])
+    );
     assert!(!upd.details.to_string().contains("Hoà"));
     assert_healthy(&store);
 }
@@ -90,8 +118,12 @@ fn updates_make_revisions_keep_history_and_detect_conflicts() {
 fn ids_resolve_from_unique_prefixes_only() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let a = store.create_record(&actor(), &new_record("001099012345", "A", "Một")).unwrap();
-    let b = store.create_record(&actor(), &new_record("001099012346", "B", "Hai")).unwrap();
+    let a = store
+        .create_record(&actor(), &new_record("001099012345", "A", "Một"))
+        .unwrap();
+    let b = store
+        .create_record(&actor(), &new_record("001099012346", "B", "Hai"))
+        .unwrap();
     assert_eq!(store.resolve_id(&a.id).unwrap(), a.id);
     assert_eq!(store.resolve_id(&a.id.to_uppercase()).unwrap(), a.id);
     // UUID v7 ids created in the same millisecond share their first 8+ characters.
@@ -101,12 +133,29 @@ fn ids_resolve_from_unique_prefixes_only() {
     assert!(matches!(err, StoreError::Ambiguous { count: 2, .. }), "{err:?}");
     assert_eq!(store.resolve_id(&a.id[..common_len + 1]).unwrap(), a.id);
     assert_eq!(store.resolve_id("ffffff").unwrap_err().code(), "store.not_found");
-    for bad in ["abc", "", "../../etc", "zzzzzzzz", "0193a1b2-0000-7000-8000-00000000000g", "%%%%%%%"] {
-        assert_eq!(store.resolve_id(bad).unwrap_err().code(), "store.invalid_id", "{bad:?}");
+    for bad in [
+        "abc",
+        "",
+        "../../etc",
+        "zzzzzzzz",
+        "0193a1b2-0000-7000-8000-00000000000g",
+        "%%%%%%%",
+    ] {
+        assert_eq!(
+            store.resolve_id(bad).unwrap_err().code(),
+            "store.invalid_id",
+            "{bad:?}"
+        );
     }
-    assert_eq!(store.get_record("not-a-uuid").unwrap_err().code(), "store.invalid_id");
+    assert_eq!(
+        store.get_record("not-a-uuid").unwrap_err().code(),
+        "store.invalid_id"
+    );
     let absent = "0193a1b2-0000-7000-8000-000000000001";
-    assert!(matches!(store.get_record(absent).unwrap_err(), StoreError::NotFound { .. }));
+    assert!(matches!(
+        store.get_record(absent).unwrap_err(),
+        StoreError::NotFound { .. }
+    ));
 }
 
 #[test]
@@ -123,19 +172,31 @@ fn listing_filters_and_pages() {
     }
     store.trash(&actor(), &ids[0], "trùng").unwrap();
     let all = store.list_records(&ListFilter::default()).unwrap();
-    assert_eq!(all.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), vec![
-        ids[4].clone(),
-        ids[3].clone(),
-        ids[2].clone(),
-        ids[1].clone()
-    ]);
-    let residence = ListFilter { kind: Some("residence".to_owned()), ..ListFilter::default() };
+    assert_eq!(
+        all.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        vec![ids[4].clone(), ids[3].clone(), ids[2].clone(), ids[1].clone()]
+    );
+    let residence = ListFilter {
+        kind: Some("residence".to_owned()),
+        ..ListFilter::default()
+    };
     assert_eq!(store.list_records(&residence).unwrap().len(), 2);
-    let only_trash = ListFilter { trash: TrashFilter::Only, ..ListFilter::default() };
+    let only_trash = ListFilter {
+        trash: TrashFilter::Only,
+        ..ListFilter::default()
+    };
     assert_eq!(store.list_records(&only_trash).unwrap()[0].id, ids[0]);
-    let include = ListFilter { trash: TrashFilter::Include, limit: 2, offset: 3, ..ListFilter::default() };
+    let include = ListFilter {
+        trash: TrashFilter::Include,
+        limit: 2,
+        offset: 3,
+        ..ListFilter::default()
+    };
     assert_eq!(store.list_records(&include).unwrap().len(), 2);
-    let owner = ListFilter { owner_id: Some("001099012343".to_owned()), ..ListFilter::default() };
+    let owner = ListFilter {
+        owner_id: Some("001099012343".to_owned()),
+        ..ListFilter::default()
+    };
     assert_eq!(store.list_records(&owner).unwrap()[0].id, ids[3]);
     assert_eq!(store.count_records(TrashFilter::Exclude).unwrap(), 4);
     assert_eq!(store.count_records(TrashFilter::Only).unwrap(), 1);
@@ -146,43 +207,92 @@ fn listing_filters_and_pages() {
 fn search_is_accent_insensitive_ranked_and_survives_any_input() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let hoa = store.create_record(&actor(), &new_record("001099012345", "Đặng Thị Hoa", "Giấy khai sinh")).unwrap();
-    let nam = store.create_record(&actor(), &new_record("079203001122", "Phạm Văn Nam", "Sổ hộ khẩu")).unwrap();
+    let hoa = store
+        .create_record(
+            &actor(),
+            &new_record("001099012345", "Đặng Thị Hoa", "Giấy khai sinh"),
+        )
+        .unwrap();
+    let nam = store
+        .create_record(
+            &actor(),
+            &new_record("079203001122", "Phạm Văn Nam", "Sổ hộ khẩu"),
+        )
+        .unwrap();
     let filter = ListFilter::default();
-    let ids = |q: &str| store.search(q, &filter).unwrap().into_iter().map(|r| r.id).collect::<Vec<_>>();
-    assert_eq!(ids("Đặng Thị Hoa"), [hoa.id.clone()]);
-    assert_eq!(ids("dang thi hoa"), [hoa.id.clone()], "diacritics are folded");
-    assert_eq!(ids("DANG"), [hoa.id.clone()]);
-    for (stored, typed) in [("Trương Ưng Ơn", "truong ung on"), ("Ăn Ân Ê Ô", "an an e o"), ("Đỗ Đức Độ", "do duc do")] {
-        let r = store.create_record(&actor(), &new_record("001099099999", stored, "Tờ khai")).unwrap();
-        assert_eq!(ids(typed), [r.id.clone()], "{typed} → {stored}");
-        assert_eq!(ids(stored), [r.id.clone()], "{stored}");
+    let ids = |q: &str| {
+        store
+            .search(q, &filter)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids("Đặng Thị Hoa"), [hoa.id.as_str()]);
+    assert_eq!(ids("dang thi hoa"), [hoa.id.as_str()], "diacritics are folded");
+    assert_eq!(ids("DANG"), [hoa.id.as_str()]);
+    for (stored, typed) in [
+        ("Trương Ưng Ơn", "truong ung on"),
+        ("Ăn Ân Ê Ô", "an an e o"),
+        ("Đỗ Đức Độ", "do duc do"),
+    ] {
+        let r = store
+            .create_record(&actor(), &new_record("001099099999", stored, "Tờ khai"))
+            .unwrap();
+        assert_eq!(ids(typed), [r.id.as_str()], "{typed} → {stored}");
+        assert_eq!(ids(stored), [r.id.as_str()], "{stored}");
         store.trash(&actor(), &r.id, "test").unwrap();
     }
-    assert_eq!(ids("0010990"), [hoa.id.clone()], "ID number prefix");
-    assert_eq!(ids("079203001122.1"), [nam.id.clone()], "storage key");
+    assert_eq!(ids("0010990"), [hoa.id.as_str()], "ID number prefix");
+    assert_eq!(ids("079203001122.1"), [nam.id.as_str()], "storage key");
     assert_eq!(ids("trúc bạch").len(), 2, "engine search text");
     assert!(ids("hộ khẩu khai sinh").is_empty(), "all words must match");
     for nasty in [
-        "\"", "\"\"", "*", "-", ":", "NEAR", "NEAR(a b)", "a OR b", "AND", "NOT hoa", "title:hoa", "^hoa", "(((",
-        "hoa\"*", "'; DROP TABLE records; --", "\u{0}", "   ", "🙂", "Nguye\u{302}\u{303}n",
+        "\"",
+        "\"\"",
+        "*",
+        "-",
+        ":",
+        "NEAR",
+        "NEAR(a b)",
+        "a OR b",
+        "AND",
+        "NOT hoa",
+        "title:hoa",
+        "^hoa",
+        "(((",
+        "hoa\"*",
+        "'; DROP TABLE records; --",
+        "\u{0}",
+        "   ",
+        "🙂",
+        "Nguye\u{302}\u{303}n",
     ] {
         store.search(nasty, &filter).unwrap();
     }
-    assert_eq!(ids("\"hoa\""), [hoa.id.clone()]);
-    assert_eq!(ids("hoa*"), [hoa.id.clone()]);
-    assert_eq!(ids("-hoa"), [hoa.id.clone()], "a leading minus is not NOT");
-    assert_eq!(ids("owner_name:hoa"), Vec::<String>::new(), "column filters are not syntax: both words must match");
+    assert_eq!(ids("\"hoa\""), [hoa.id.as_str()]);
+    assert_eq!(ids("hoa*"), [hoa.id.as_str()]);
+    assert_eq!(ids("-hoa"), [hoa.id.as_str()], "a leading minus is not NOT");
+    assert_eq!(
+        ids("owner_name:hoa"),
+        Vec::<String>::new(),
+        "column filters are not syntax: both words must match"
+    );
 
     // Updates re-index; trash is honoured by the filter.
     let mut moved = new_record("001099012345", "Đặng Thị Hoa", "Giấy khai sinh");
     moved.search_text = "Phường Kim Mã".to_owned();
-    store.update_record(&actor(), &hoa.id, &update_of(&moved), None).unwrap();
-    assert_eq!(ids("trúc bạch"), [nam.id.clone()]);
-    assert_eq!(ids("kim ma"), [hoa.id.clone()]);
+    store
+        .update_record(&actor(), &hoa.id, &update_of(&moved), None)
+        .unwrap();
+    assert_eq!(ids("trúc bạch"), [nam.id.as_str()]);
+    assert_eq!(ids("kim ma"), [hoa.id.as_str()]);
     store.trash(&actor(), &hoa.id, "nhầm").unwrap();
     assert!(ids("hoa").is_empty());
-    let trash = ListFilter { trash: TrashFilter::Only, ..ListFilter::default() };
+    let trash = ListFilter {
+        trash: TrashFilter::Only,
+        ..ListFilter::default()
+    };
     assert_eq!(store.search("hoa", &trash).unwrap().len(), 1);
 }
 
@@ -193,7 +303,9 @@ fn ranking_prefers_identifier_hits() {
     let mut text_hit = new_record("001099000001", "Trần Văn Bình", "Biên bản");
     text_hit.search_text = "liên quan 001099777777 và nhiều chữ khác nữa ở đây".to_owned();
     store.create_record(&actor(), &text_hit).unwrap();
-    let id_hit = store.create_record(&actor(), &new_record("001099777777", "Lý Thị Mai", "Biên bản")).unwrap();
+    let id_hit = store
+        .create_record(&actor(), &new_record("001099777777", "Lý Thị Mai", "Biên bản"))
+        .unwrap();
     let found = store.search("001099777777", &ListFilter::default()).unwrap();
     assert_eq!(found.len(), 2);
     assert_eq!(found[0].id, id_hit.id);
@@ -203,13 +315,19 @@ fn ranking_prefers_identifier_hits() {
 fn versions_are_numbered_immutable_and_keep_history() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let rec = store.create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ cư trú")).unwrap();
+    let rec = store
+        .create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ cư trú"))
+        .unwrap();
     let p1 = page(&store, b"page one scan", "trang-1.png");
     let p2 = page(&store, b"page two scan", "trang-2.png");
-    let v1 = store.commit_version(&actor(), &rec.id, &[p1.clone(), p2.clone()], "scan").unwrap();
+    let v1 = store
+        .commit_version(&actor(), &rec.id, &[p1.clone(), p2.clone()], "scan")
+        .unwrap();
     assert_eq!((v1.number, v1.file_count, v1.total_bytes), (1, 2, 26));
     let p2b = page(&store, b"page two, rescanned at 300 dpi", "trang-2.png");
-    let v2 = store.commit_version(&other_actor(), &rec.id, &[p1.clone(), p2b.clone()], "rescan p2").unwrap();
+    let v2 = store
+        .commit_version(&other_actor(), &rec.id, &[p1.clone(), p2b.clone()], "rescan p2")
+        .unwrap();
     assert_eq!(v2.number, 2);
     assert_eq!(v2.actor, "can.bo.tang.thu");
 
@@ -218,19 +336,31 @@ fn versions_are_numbered_immutable_and_keep_history() {
     let versions = store.versions(&rec.id).unwrap();
     assert_eq!(versions, vec![v1.clone(), v2.clone()]);
     let f1 = store.version_files(&rec.id, 1).unwrap();
-    assert_eq!(f1.iter().map(|f| f.sha256.as_str()).collect::<Vec<_>>(), [&p1.blob.sha256, &p2.blob.sha256]);
+    assert_eq!(
+        f1.iter().map(|f| f.sha256.as_str()).collect::<Vec<_>>(),
+        [&p1.blob.sha256, &p2.blob.sha256]
+    );
     assert_eq!(f1[1].ordinal, 2);
     let f2 = store.version_files(&rec.id, 2).unwrap();
     assert_eq!(f2[1].sha256, p2b.blob.sha256);
-    assert_eq!(store.version_files(&rec.id, 3).unwrap_err().code(), "store.not_found");
+    assert_eq!(
+        store.version_files(&rec.id, 3).unwrap_err().code(),
+        "store.not_found"
+    );
     // Both versions' blobs stay on disk.
     for f in f1.iter().chain(&f2) {
-        assert_eq!(std::fs::read(store.blob_path(&f.sha256).unwrap()).unwrap().len() as u64, f.size);
+        assert_eq!(
+            std::fs::read(store.blob_path(&f.sha256).unwrap()).unwrap().len() as u64,
+            f.size
+        );
     }
     let audit = store.audit_entries(Some(&rec.id)).unwrap();
     let commit = audit.iter().find(|e| e.action == "version.commit").unwrap();
     assert_eq!(commit.details["files"][0]["sha256"], p1.blob.sha256.as_str());
-    assert!(!commit.details.to_string().contains("trang-1"), "names are not audited");
+    assert!(
+        !commit.details.to_string().contains("trang-1"),
+        "names are not audited"
+    );
     assert_healthy(&store);
 }
 
@@ -238,20 +368,39 @@ fn versions_are_numbered_immutable_and_keep_history() {
 fn bad_versions_are_refused_and_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let rec = store.create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ")).unwrap();
+    let rec = store
+        .create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ"))
+        .unwrap();
     let good = page(&store, b"content", "p.png");
     let head_before = store.audit_verify().unwrap().head_hash;
 
     let mut ghost = good.clone();
     ghost.blob.sha256 = "ab".repeat(32);
-    let err = store.commit_version(&actor(), &rec.id, &[good.clone(), ghost], "x").unwrap_err();
+    let err = store
+        .commit_version(&actor(), &rec.id, &[good.clone(), ghost], "x")
+        .unwrap_err();
     assert!(matches!(err, StoreError::BlobMissing { .. }), "{err:?}");
 
     let mut wrong_size = good.clone();
     wrong_size.blob.size += 1;
-    assert_eq!(store.commit_version(&actor(), &rec.id, &[wrong_size], "x").unwrap_err().code(), "store.invalid_input");
+    assert_eq!(
+        store
+            .commit_version(&actor(), &rec.id, &[wrong_size], "x")
+            .unwrap_err()
+            .code(),
+        "store.invalid_input"
+    );
 
-    for name in ["../../etc/passwd", "a/b.png", "a\\b.png", "", "..", "x\u{0}y", "tab\there", &"n".repeat(256)] {
+    for name in [
+        "../../etc/passwd",
+        "a/b.png",
+        "a\\b.png",
+        "",
+        "..",
+        "x\u{0}y",
+        "tab\there",
+        &"n".repeat(256),
+    ] {
         let mut bad = good.clone();
         bad.name = name.to_owned();
         let err = store.commit_version(&actor(), &rec.id, &[bad], "x").unwrap_err();
@@ -259,38 +408,86 @@ fn bad_versions_are_refused_and_change_nothing() {
     }
     let mut nfd = good.clone();
     nfd.name = "Nguye\u{302}\u{303}n.png".to_owned();
-    assert_eq!(store.commit_version(&actor(), &rec.id, &[nfd], "x").unwrap_err().code(), "store.invalid_name");
+    assert_eq!(
+        store
+            .commit_version(&actor(), &rec.id, &[nfd], "x")
+            .unwrap_err()
+            .code(),
+        "store.invalid_name"
+    );
 
     let mut traversal = good.clone();
     traversal.blob.sha256 = "../../../../etc/passwd".to_owned();
-    assert_eq!(store.commit_version(&actor(), &rec.id, &[traversal], "x").unwrap_err().code(), "store.invalid_input");
-    assert_eq!(store.commit_version(&actor(), &rec.id, &[], "x").unwrap_err().code(), "store.invalid_input");
+    assert_eq!(
+        store
+            .commit_version(&actor(), &rec.id, &[traversal], "x")
+            .unwrap_err()
+            .code(),
+        "store.invalid_input"
+    );
+    assert_eq!(
+        store
+            .commit_version(&actor(), &rec.id, &[], "x")
+            .unwrap_err()
+            .code(),
+        "store.invalid_input"
+    );
 
     assert!(store.versions(&rec.id).unwrap().is_empty());
     assert_eq!(store.get_record(&rec.id).unwrap().current_version, None);
-    assert_eq!(store.audit_verify().unwrap().head_hash, head_before, "no audit entry for refused commits");
+    assert_eq!(
+        store.audit_verify().unwrap().head_hash,
+        head_before,
+        "no audit entry for refused commits"
+    );
 }
 
 #[test]
 fn trash_restore_and_purge() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let keep = store.create_record(&actor(), &new_record("001099012345", "A", "Giữ")).unwrap();
-    let gone = store.create_record(&actor(), &new_record("001099012346", "B", "Xoá")).unwrap();
+    let keep = store
+        .create_record(&actor(), &new_record("001099012345", "A", "Giữ"))
+        .unwrap();
+    let gone = store
+        .create_record(&actor(), &new_record("001099012346", "B", "Xoá"))
+        .unwrap();
     let shared = page(&store, b"shared page", "chung.png");
     let own = page(&store, b"only in the purged record", "rieng.png");
-    store.commit_version(&actor(), &keep.id, std::slice::from_ref(&shared), "scan").unwrap();
-    store.commit_version(&actor(), &gone.id, &[shared.clone(), own.clone()], "scan").unwrap();
+    store
+        .commit_version(&actor(), &keep.id, std::slice::from_ref(&shared), "scan")
+        .unwrap();
+    store
+        .commit_version(&actor(), &gone.id, &[shared.clone(), own.clone()], "scan")
+        .unwrap();
 
-    assert_eq!(store.purge(&actor(), &gone.id).unwrap_err().code(), "store.not_in_trash");
-    assert_eq!(store.restore(&actor(), &gone.id).unwrap_err().code(), "store.not_in_trash");
+    assert_eq!(
+        store.purge(&actor(), &gone.id).unwrap_err().code(),
+        "store.not_in_trash"
+    );
+    assert_eq!(
+        store.restore(&actor(), &gone.id).unwrap_err().code(),
+        "store.not_in_trash"
+    );
     let t = store.trash(&actor(), &gone.id, "trùng hồ sơ").unwrap();
     assert!(t.trashed_at.is_some());
     assert_eq!(t.trash_reason.as_deref(), Some("trùng hồ sơ"));
-    assert_eq!(store.trash(&actor(), &gone.id, "again").unwrap_err().code(), "store.in_trash");
+    assert_eq!(
+        store.trash(&actor(), &gone.id, "again").unwrap_err().code(),
+        "store.in_trash"
+    );
     let upd = update_of(&new_record("001099012346", "B", "Sửa"));
-    assert!(matches!(store.update_record(&actor(), &gone.id, &upd, None), Err(StoreError::InTrash { .. })));
-    assert_eq!(store.commit_version(&actor(), &gone.id, std::slice::from_ref(&own), "x").unwrap_err().code(), "store.in_trash");
+    assert!(matches!(
+        store.update_record(&actor(), &gone.id, &upd, None),
+        Err(StoreError::InTrash { .. })
+    ));
+    assert_eq!(
+        store
+            .commit_version(&actor(), &gone.id, std::slice::from_ref(&own), "x")
+            .unwrap_err()
+            .code(),
+        "store.in_trash"
+    );
 
     let r = store.restore(&actor(), &gone.id).unwrap();
     assert_eq!((r.trashed_at, r.trash_reason), (None, None));
@@ -301,11 +498,43 @@ fn trash_restore_and_purge() {
     assert_eq!(report.bytes_freed, own.blob.size);
     assert_eq!(report.blobs_deferred, 0);
     assert!(!store.blob_path(&own.blob.sha256).unwrap().exists());
-    assert!(store.blob_path(&shared.blob.sha256).unwrap().exists(), "still used by another record");
-    assert!(matches!(store.get_record(&gone.id), Err(StoreError::NotFound { .. })));
-    assert!(store.search("Xoá", &ListFilter { trash: TrashFilter::Include, ..ListFilter::default() }).unwrap().is_empty());
-    let actions: Vec<String> = store.audit_entries(Some(&gone.id)).unwrap().into_iter().map(|e| e.action).collect();
-    assert_eq!(actions, ["record.create", "version.commit", "record.trash", "record.restore", "record.trash", "record.purge"]);
+    assert!(
+        store.blob_path(&shared.blob.sha256).unwrap().exists(),
+        "still used by another record"
+    );
+    assert!(matches!(
+        store.get_record(&gone.id),
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(
+        store
+            .search(
+                "Xoá",
+                &ListFilter {
+                    trash: TrashFilter::Include,
+                    ..ListFilter::default()
+                }
+            )
+            .unwrap()
+            .is_empty()
+    );
+    let actions: Vec<String> = store
+        .audit_entries(Some(&gone.id))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "record.create",
+            "version.commit",
+            "record.trash",
+            "record.restore",
+            "record.trash",
+            "record.purge"
+        ]
+    );
     assert_healthy(&store);
 }
 
@@ -313,9 +542,13 @@ fn trash_restore_and_purge() {
 fn purge_leaves_blobs_to_a_live_concurrent_process_and_startup_collects_them() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let rec = store.create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ")).unwrap();
+    let rec = store
+        .create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ"))
+        .unwrap();
     let p = page(&store, b"page", "p.png");
-    store.commit_version(&actor(), &rec.id, std::slice::from_ref(&p), "scan").unwrap();
+    store
+        .commit_version(&actor(), &rec.id, std::slice::from_ref(&p), "scan")
+        .unwrap();
     store.trash(&actor(), &rec.id, "x").unwrap();
 
     let other = Store::open(dir.path()).unwrap();
@@ -336,16 +569,25 @@ fn purge_leaves_blobs_to_a_live_concurrent_process_and_startup_collects_them() {
 fn purge_trash_older_than_respects_the_cutoff() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let a = store.create_record(&actor(), &new_record("001099012345", "A", "Một")).unwrap();
-    let b = store.create_record(&actor(), &new_record("001099012346", "B", "Hai")).unwrap();
-    let c = store.create_record(&actor(), &new_record("001099012347", "C", "Ba")).unwrap();
+    let a = store
+        .create_record(&actor(), &new_record("001099012345", "A", "Một"))
+        .unwrap();
+    let b = store
+        .create_record(&actor(), &new_record("001099012346", "B", "Hai"))
+        .unwrap();
+    let c = store
+        .create_record(&actor(), &new_record("001099012347", "C", "Ba"))
+        .unwrap();
     store.trash(&actor(), &a.id, "x").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
     let cutoff = chrono::Utc::now().fixed_offset();
     std::thread::sleep(std::time::Duration::from_millis(20));
     store.trash(&actor(), &b.id, "y").unwrap();
     let reports = store.purge_trash_older_than(&actor(), cutoff).unwrap();
-    assert_eq!(reports.iter().map(|r| r.record_id.clone()).collect::<Vec<_>>(), [a.id.clone()]);
+    assert_eq!(
+        reports.iter().map(|r| r.record_id.clone()).collect::<Vec<_>>(),
+        [a.id.as_str()]
+    );
     assert!(store.get_record(&b.id).unwrap().trashed_at.is_some());
     assert!(store.get_record(&c.id).unwrap().trashed_at.is_none());
 }
@@ -354,13 +596,37 @@ fn purge_trash_older_than_respects_the_cutoff() {
 fn engine_events_join_the_chain_and_bad_actors_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let rec = store.create_record(&actor(), &new_record("001099012345", "A", "Một")).unwrap();
-    let e = store.audit_append(&actor(), "export", Some(&rec.id), &serde_json::json!({"format": "pdf/a-2b"})).unwrap();
+    let rec = store
+        .create_record(&actor(), &new_record("001099012345", "A", "Một"))
+        .unwrap();
+    let e = store
+        .audit_append(
+            &actor(),
+            "export",
+            Some(&rec.id),
+            &serde_json::json!({"format": "pdf/a-2b"}),
+        )
+        .unwrap();
     assert_eq!(e.seq, 2);
     assert_eq!(e.prev_hash, store.audit_entries(None).unwrap()[0].hash);
-    let nobody = sohoa_store::Actor { user: " ".to_owned(), workstation: "w".to_owned() };
-    assert_eq!(store.create_record(&nobody, &new_record("1", "A", "x")).unwrap_err().code(), "store.invalid_input");
-    assert_eq!(store.audit_append(&actor(), "", None, &serde_json::json!({})).unwrap_err().code(), "store.invalid_input");
+    let nobody = sohoa_store::Actor {
+        user: " ".to_owned(),
+        workstation: "w".to_owned(),
+    };
+    assert_eq!(
+        store
+            .create_record(&nobody, &new_record("1", "A", "x"))
+            .unwrap_err()
+            .code(),
+        "store.invalid_input"
+    );
+    assert_eq!(
+        store
+            .audit_append(&actor(), "", None, &serde_json::json!({}))
+            .unwrap_err()
+            .code(),
+        "store.invalid_input"
+    );
     let report = store.audit_verify().unwrap();
     assert_eq!((report.entries, report.head_hash), (2, e.hash));
 }

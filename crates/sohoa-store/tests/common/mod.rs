@@ -6,11 +6,17 @@ use std::io::Cursor;
 use sohoa_store::{Actor, NewRecord, RecordUpdate, Store, VersionFile};
 
 pub fn actor() -> Actor {
-    Actor { user: "can.bo.tiep.nhan".to_owned(), workstation: "PC-MOTCUA-01".to_owned() }
+    Actor {
+        user: "can.bo.tiep.nhan".to_owned(),
+        workstation: "PC-MOTCUA-01".to_owned(),
+    }
 }
 
 pub fn other_actor() -> Actor {
-    Actor { user: "can.bo.tang.thu".to_owned(), workstation: "PC-TANGTHU-02".to_owned() }
+    Actor {
+        user: "can.bo.tang.thu".to_owned(),
+        workstation: "PC-TANGTHU-02".to_owned(),
+    }
 }
 
 pub fn new_record(owner_id: &str, owner_name: &str, title: &str) -> NewRecord {
@@ -41,7 +47,11 @@ pub fn update_of(new: &NewRecord) -> RecordUpdate {
 /// Stores `bytes` and describes it as page `name`.
 pub fn page(store: &Store, bytes: &[u8], name: &str) -> VersionFile {
     let stored = store.put_blob(&mut Cursor::new(bytes)).unwrap();
-    VersionFile { blob: stored.blob, name: name.to_owned(), media_type: "image/png".to_owned() }
+    VersionFile {
+        blob: stored.blob,
+        name: name.to_owned(),
+        media_type: "image/png".to_owned(),
+    }
 }
 
 /// Every regular file under `dir`, relative, sorted.
