@@ -1,1 +1,118 @@
-//! SoHoa Desk workflow engine.
+//! The SoHoa Desk workflow: the one API the desktop app and the `sohoa` CLI call.
+//!
+//! The engine joins the domain rules (`sohoa-core`) to the durable store (`sohoa-store`): every record is
+//! validated before it is written, every write is audited by the store in the same transaction, and the
+//! views it returns are what both front ends display. Later stages (scan, imaging, OCR, PDF, signing,
+//! vault) plug in here, never in the front ends.
+
+mod config;
+mod error;
+mod media;
+mod records;
+mod views;
+
+use std::path::Path;
+
+use sohoa_core::catalog::Catalogs;
+use sohoa_store::{Store, TrashFilter};
+
+pub use config::EngineConfig;
+pub use error::{EngineError, ErrorClass, FileProblem};
+pub use records::NewRecordRequest;
+pub use sohoa_store::{Actor, AuditReport, IntegrityReport, ReconcileReport};
+pub use views::{
+    FieldView, FileView, HistoryView, ImportReport, RecordDetail, RecordQuery, RecordSummary, VersionView,
+};
+
+/// An open data directory: the store, the catalogues and the acting officer.
+pub struct Engine {
+    config: EngineConfig,
+    store: Store,
+    catalogs: Catalogs,
+}
+
+const DEFAULT_PAGE: u32 = 200;
+
+impl Engine {
+    /// Opens (creating if needed) the data directory, runs migrations and the store's start-up reconciliation.
+    pub fn open(config: EngineConfig) -> Result<Engine, EngineError> {
+        let catalogs = match &config.catalog_dir {
+            Some(dir) => Catalogs::load_dir(dir)?,
+            None => Catalogs::embedded(),
+        };
+        let store = Store::open(&config.data_dir)?;
+        let report = store.last_reconcile();
+        tracing::info!(
+            data_dir = %config.data_dir.display(),
+            temp_removed = report.temp_removed,
+            orphans_removed = report.orphan_blobs_removed,
+            missing_blobs = report.missing_blobs.len(),
+            "store opened"
+        );
+        Ok(Engine {
+            config,
+            store,
+            catalogs,
+        })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.config.data_dir
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.config.actor
+    }
+
+    pub fn catalogs(&self) -> &Catalogs {
+        &self.catalogs
+    }
+
+    /// What the last start-up reconciliation found (missing blobs need an operator's attention).
+    pub fn reconcile_report(&self) -> &ReconcileReport {
+        self.store.last_reconcile()
+    }
+
+    /// Live records (trash excluded).
+    pub fn record_count(&self) -> Result<u64, EngineError> {
+        Ok(self.store.count_records(TrashFilter::Exclude)?)
+    }
+
+    pub fn list_records(&self, query: &RecordQuery) -> Result<Vec<RecordSummary>, EngineError> {
+        let filter = sohoa_store::ListFilter {
+            trash: if query.trash {
+                TrashFilter::Only
+            } else {
+                TrashFilter::Exclude
+            },
+            kind: query.kind.clone().filter(|k| !k.is_empty()),
+            owner_id: None,
+            limit: if query.limit == 0 {
+                DEFAULT_PAGE
+            } else {
+                query.limit
+            },
+            offset: query.offset,
+        };
+        let rows = match query.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(text) => self.store.search(&sohoa_core::text::clean_text(text), &filter)?,
+            None => self.store.list_records(&filter)?,
+        };
+        Ok(rows.iter().map(records::summary).collect())
+    }
+
+    /// Verifies the whole audit chain; the report names the first broken entry.
+    pub fn audit_verify(&self) -> Result<AuditReport, EngineError> {
+        Ok(self.store.audit_verify()?)
+    }
+
+    /// Database integrity, blob presence (and with `deep`, blob hashes), orphan files.
+    pub fn integrity_check(&self, deep: bool) -> Result<IntegrityReport, EngineError> {
+        Ok(self.store.integrity_check(deep)?)
+    }
+
+    pub fn audit_log(&self, record: Option<&str>) -> Result<Vec<sohoa_store::AuditEntry>, EngineError> {
+        let id = record.map(|r| self.store.resolve_id(r)).transpose()?;
+        Ok(self.store.audit_entries(id.as_deref())?)
+    }
+}

@@ -1,0 +1,140 @@
+//! Command-line grammar (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sohoa",
+    version,
+    about = "SoHoa Desk — số hóa hồ sơ (digitization workstation)"
+)]
+pub struct Cli {
+    /// Data directory (default: the platform data directory).
+    #[arg(long, global = true, env = "SOHOA_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Machine-readable output on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// More log output on stderr (-v info, -vv debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create, list, show, edit, delete and restore records.
+    #[command(subcommand)]
+    Record(RecordCmd),
+    /// Add images or PDFs to a record as a new version.
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[arg(long, value_name = "ID")]
+        record: String,
+    },
+    /// Audit chain and store integrity.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// List the field keys usable with --field.
+    Fields {
+        /// Only the fields that apply to this kind.
+        #[arg(long)]
+        kind: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordCmd {
+    /// Create a record; the owner ID is validated.
+    New(NewArgs),
+    /// List records (newest first), optionally searching metadata.
+    List(ListArgs),
+    /// Show a record with its fields, versions and history.
+    Show { id: String },
+    /// Change fields; all edits are validated together and stored as one revision.
+    Edit {
+        id: String,
+        #[arg(long = "field", value_name = "KEY=VALUE", value_parser = parse_kv, required = true)]
+        fields: Vec<(String, String)>,
+        /// Refuse the edit if someone else changed the record since this revision.
+        #[arg(long, value_name = "N")]
+        expect_revision: Option<u32>,
+    },
+    /// Move a record to the trash (restorable).
+    Delete {
+        id: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Bring a record back from the trash.
+    Restore { id: String },
+    /// Delete a trashed record for good, with its files no other record uses.
+    Purge {
+        id: String,
+        /// Confirm the permanent deletion.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// result | residence | id-card | info-only
+    #[arg(long)]
+    pub kind: String,
+    /// Owner identification number (12-digit personal ID, 9-digit CMND, passport, tax code). Without it,
+    /// give owner_name, birth_year, id_issue_date and id_issuer as fields.
+    #[arg(long, value_name = "ID")]
+    pub owner_id: Option<String>,
+    /// Document type code from the catalogue (assets/catalogs/document-types.toml).
+    #[arg(long = "type", value_name = "CODE")]
+    pub doc_type: Option<String>,
+    #[arg(long = "field", value_name = "KEY=VALUE", value_parser = parse_kv)]
+    pub fields: Vec<(String, String)>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Full-text search over metadata (diacritics optional).
+    #[arg(long, short)]
+    pub search: Option<String>,
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// List the trash instead.
+    #[arg(long)]
+    pub trash: bool,
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    #[arg(long, default_value_t = 0)]
+    pub offset: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Check the hash chain; names the first broken entry.
+    Verify {
+        /// Also check the database, every blob's presence and hash, and orphan files.
+        #[arg(long)]
+        deep: bool,
+    },
+    /// Print audit entries (all, or one record's).
+    Log {
+        #[arg(long, value_name = "ID")]
+        record: Option<String>,
+    },
+}
+
+fn parse_kv(s: &str) -> Result<(String, String), String> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected KEY=VALUE, got '{s}'"))?;
+    let key = k.trim();
+    if key.is_empty() {
+        return Err(format!("empty key in '{s}'"));
+    }
+    Ok((key.to_owned(), v.to_owned()))
+}

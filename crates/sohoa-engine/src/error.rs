@@ -1,0 +1,184 @@
+//! One error type for every engine call, so the CLI can pick an exit code and the desktop shell can map it to
+//! `{code, message, message_en}` without knowing which stage failed.
+
+use std::path::PathBuf;
+
+use sohoa_core::Localized;
+use sohoa_core::catalog::CatalogError;
+use sohoa_core::identity::IdError;
+use sohoa_core::record::FieldError;
+use sohoa_store::StoreError;
+
+/// Coarse classes callers act on: the CLI turns them into distinct exit codes, the UI into colours and retry hints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorClass {
+    /// The caller's input is wrong (ID number, field value, file kind): fix it and retry.
+    Invalid,
+    /// The record, version or file does not exist.
+    NotFound,
+    /// The request conflicts with the current state (trashed record, stale revision, ambiguous prefix).
+    Conflict,
+    /// Files or disks failed (unreadable file, full disk): nothing was written.
+    Io,
+    /// Stored data failed a check (broken audit chain, missing blob, corrupt database).
+    Integrity,
+    /// Another process holds the data directory.
+    Busy,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("no data directory: set SOHOA_DATA_DIR or pass --data-dir")]
+    NoDataDir,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error("invalid owner ID: {0}")]
+    Id(#[from] IdError),
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    #[error("the record is not valid: {}", join_errors(.0))]
+    Validation(Vec<FieldError>),
+    #[error("unknown record kind '{0}' (expected result, residence, id-card or info-only)")]
+    UnknownKind(String),
+    #[error("{}: {problem}", path.display())]
+    File { path: PathBuf, problem: FileProblem },
+    #[error(
+        "an information-only record has no files: papers too damaged to scan are described, not attached"
+    )]
+    InfoOnlyHasNoFiles,
+    #[error("no files given")]
+    NothingToImport,
+}
+
+/// Why an input file was refused; each says what the officer can do about it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileProblem {
+    #[error("cannot be read ({0})")]
+    Unreadable(String),
+    #[error("is not a regular file")]
+    NotAFile,
+    #[error("is empty")]
+    Empty,
+    #[error("is not a PNG, JPEG, TIFF or PDF file")]
+    UnsupportedType,
+    #[error("is damaged: {0}")]
+    Corrupt(&'static str),
+}
+
+fn join_errors(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl EngineError {
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            EngineError::Store(e) => store_class(e),
+            EngineError::NoDataDir | EngineError::File { .. } => ErrorClass::Io,
+            EngineError::Catalog(_) => ErrorClass::Integrity,
+            EngineError::InfoOnlyHasNoFiles => ErrorClass::Conflict,
+            EngineError::Id(_)
+            | EngineError::Field(_)
+            | EngineError::Validation(_)
+            | EngineError::UnknownKind(_)
+            | EngineError::NothingToImport => ErrorClass::Invalid,
+        }
+    }
+
+    /// Stable machine code (`store.not_found`, `id.province_unknown`, …) for the UI and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EngineError::NoDataDir => "engine.no_data_dir",
+            EngineError::Store(e) => e.code(),
+            EngineError::Catalog(e) => e.code(),
+            EngineError::Id(e) => e.code(),
+            EngineError::Field(e) => e.code(),
+            EngineError::Validation(errors) => errors.first().map_or("record.invalid", |e| e.code()),
+            EngineError::UnknownKind(_) => "record.unknown_kind",
+            EngineError::File { problem, .. } => match problem {
+                FileProblem::Unreadable(_) => "file.unreadable",
+                FileProblem::NotAFile => "file.not_a_file",
+                FileProblem::Empty => "file.empty",
+                FileProblem::UnsupportedType => "file.unsupported_type",
+                FileProblem::Corrupt(_) => "file.corrupt",
+            },
+            EngineError::InfoOnlyHasNoFiles => "record.info_only_has_no_files",
+            EngineError::NothingToImport => "import.no_files",
+        }
+    }
+
+    /// The Vietnamese message the UI shows first.
+    pub fn message_vi(&self) -> String {
+        match self {
+            EngineError::NoDataDir => {
+                "Không xác định được thư mục dữ liệu: đặt SOHOA_DATA_DIR hoặc dùng --data-dir".to_owned()
+            }
+            EngineError::Store(e) => store_message_vi(e),
+            EngineError::Catalog(e) => e.message_vi(),
+            EngineError::Id(e) => format!("Số định danh không hợp lệ: {}", e.message_vi()),
+            EngineError::Field(e) => e.message_vi(),
+            EngineError::Validation(errors) => format!(
+                "Hồ sơ chưa hợp lệ: {}",
+                errors
+                    .iter()
+                    .map(Localized::message_vi)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            EngineError::UnknownKind(k) => {
+                format!("Loại hồ sơ '{k}' không tồn tại (chọn result, residence, id-card hoặc info-only)")
+            }
+            EngineError::File { path, problem } => {
+                let what = match problem {
+                    FileProblem::Unreadable(why) => format!("không đọc được ({why})"),
+                    FileProblem::NotAFile => "không phải là tệp".to_owned(),
+                    FileProblem::Empty => "là tệp rỗng".to_owned(),
+                    FileProblem::UnsupportedType => "không phải tệp PNG, JPEG, TIFF hoặc PDF".to_owned(),
+                    FileProblem::Corrupt(why) => format!("bị hỏng: {why}"),
+                };
+                format!("Tệp {}: {what}", path.display())
+            }
+            EngineError::InfoOnlyHasNoFiles => {
+                "Hồ sơ chỉ có thông tin không kèm tệp: giấy tờ quá cũ, rách chỉ được mô tả".to_owned()
+            }
+            EngineError::NothingToImport => "Chưa chọn tệp nào".to_owned(),
+        }
+    }
+}
+
+fn store_class(e: &StoreError) -> ErrorClass {
+    match e {
+        StoreError::NotFound { .. } => ErrorClass::NotFound,
+        StoreError::Ambiguous { .. }
+        | StoreError::Conflict { .. }
+        | StoreError::NotInTrash { .. }
+        | StoreError::InTrash { .. } => ErrorClass::Conflict,
+        StoreError::InvalidName { .. } | StoreError::InvalidId { .. } => ErrorClass::Invalid,
+        StoreError::Locked { .. } => ErrorClass::Busy,
+        StoreError::Io { .. } | StoreError::DiskFull { .. } => ErrorClass::Io,
+        _ => ErrorClass::Integrity,
+    }
+}
+
+fn store_message_vi(e: &StoreError) -> String {
+    match e {
+        StoreError::NotFound { .. } => "Không tìm thấy hồ sơ".to_owned(),
+        StoreError::Ambiguous { .. } => "Mã hồ sơ rút gọn trùng với nhiều hồ sơ: nhập thêm ký tự".to_owned(),
+        StoreError::Conflict { .. } => "Hồ sơ vừa được người khác sửa: tải lại rồi sửa tiếp".to_owned(),
+        StoreError::InTrash { .. } => "Hồ sơ đang ở thùng rác: khôi phục trước khi sửa".to_owned(),
+        StoreError::NotInTrash { .. } => "Hồ sơ không ở thùng rác".to_owned(),
+        StoreError::DiskFull { .. } => {
+            "Ổ đĩa đã đầy: không có gì được ghi, hãy giải phóng dung lượng".to_owned()
+        }
+        StoreError::Io { .. } => format!("Lỗi đọc/ghi tệp: {e}"),
+        StoreError::Locked { .. } => "Thư mục dữ liệu đang được chương trình khác sử dụng".to_owned(),
+        StoreError::InvalidName { .. } => format!("Tên tệp không hợp lệ: {e}"),
+        _ => format!("Lỗi kho dữ liệu: {e}"),
+    }
+}
