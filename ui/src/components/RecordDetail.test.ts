@@ -21,7 +21,7 @@ describe("RecordDetail", () => {
     expect(screen.getAllByTestId("field-value").map((e) => e.textContent)).toEqual(["Nguyễn Văn An", "Trần Thị Cúc"]);
     expect(screen.getAllByTestId("file-row")).toHaveLength(1);
     expect(screen.getByText("1,5 KB")).toBeTruthy();
-    expect(screen.getByText("abababab…abababab")).toBeTruthy();
+    expect(screen.getByText("SHA-256 abababab…abababab")).toBeTruthy();
     expect(screen.getAllByTestId("history-row")).toHaveLength(1);
     expect(screen.getByText("Tạo hồ sơ")).toBeTruthy();
   });

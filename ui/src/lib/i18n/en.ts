@@ -56,7 +56,6 @@ export const en: Record<MessageKey, string> = {
   "detail.versionBy": "{actor} · {at}",
   "detail.noFiles": "This version has no file.",
   "detail.file.ordinal": "No.",
-  "detail.file.name": "File name",
   "detail.file.type": "Format",
   "detail.file.size": "Size",
   "detail.file.sha256": "SHA-256",

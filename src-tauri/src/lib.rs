@@ -1,0 +1,48 @@
+//! The SoHoa Desk desktop shell: opens the engine on the configured data directory and exposes it to the web
+//! UI through three read commands. Everything the app *does* lives in `sohoa-engine`; this crate only adapts.
+
+pub mod api;
+mod commands;
+pub mod error;
+
+use sohoa_engine::{Engine, EngineConfig};
+use tracing_subscriber::EnvFilter;
+
+pub use commands::Shell;
+pub use error::ShellError;
+
+/// Log filter variable, same syntax as `RUST_LOG` (e.g. `SOHOA_LOG=sohoa_desk_lib=debug`).
+const LOG_ENV: &str = "SOHOA_LOG";
+
+fn init_logging() {
+    let filter = EnvFilter::try_from_env(LOG_ENV).unwrap_or_else(|_| EnvFilter::new("info"));
+    // A second initialisation (tests) is harmless: keep the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Opens the engine from the environment (`SOHOA_DATA_DIR`, else the platform data directory).
+pub fn open_engine() -> Result<Engine, ShellError> {
+    let engine = Engine::open(EngineConfig::from_env()?)?;
+    tracing::info!(data_dir = %engine.data_dir().display(), "engine opened");
+    Ok(engine)
+}
+
+pub fn run() -> anyhow::Result<()> {
+    init_logging();
+    let engine = open_engine();
+    if let Err(err) = &engine {
+        tracing::error!(code = %err.code, "engine did not open; the window will show the reason");
+    }
+    tauri::Builder::default()
+        .manage(Shell::new(engine))
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_records,
+            commands::record_detail
+        ])
+        .run(tauri::generate_context!())?;
+    Ok(())
+}

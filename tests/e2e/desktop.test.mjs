@@ -1,0 +1,221 @@
+// Desktop end-to-end test: the real `sohoa-desk` binary, in a real WebKitGTK window under Xvfb, driven through
+// tauri-driver + WebKitWebDriver, reading a data directory that run.sh seeded through the real `sohoa` CLI.
+//
+// Run it through tests/e2e/run.sh (it builds, seeds and starts Xvfb). Inputs, all from the environment:
+//   SOHOA_DESK_BIN   absolute path of the built app
+//   SOHOA_DATA_DIR   the seeded data directory (the app reads it; passed down through tauri-driver)
+//   SOHOA_E2E_SEED   JSON written by run.sh: {"an": {"id": ...}, "binh": {...}, ...}
+//   SOHOA_E2E_OUT    where screenshots go (default tests/e2e/out)
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { startTauriDriver } from "./driver.mjs";
+import { Keys } from "./webdriver.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = process.env.SOHOA_E2E_OUT ?? join(here, "out");
+const appBin = requiredEnv("SOHOA_DESK_BIN");
+requiredEnv("SOHOA_DATA_DIR");
+const seed = JSON.parse(readFileSync(requiredEnv("SOHOA_E2E_SEED"), "utf8"));
+
+function requiredEnv(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run tests/e2e/run.sh`);
+  return value;
+}
+
+const tid = (id) => `[data-testid="${id}"]`;
+
+describe("SoHoa Desk desktop app", { timeout: 240_000 }, () => {
+  let tauri;
+  let wd;
+  const timings = {};
+
+  async function shot(name) {
+    // Wait for the bundled font (else fallback glyphs) and for two frames: WebKitWebDriver snapshots the last
+    // painted frame, which without this can still be the "Đang tải…" state the DOM has long left.
+    await wd.executeAsync(
+      `const done = arguments[arguments.length - 1];
+       document.fonts.ready.then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));`,
+      [],
+      10_000,
+    );
+    const png = await wd.screenshot();
+    const path = join(outDir, `${name}.png`);
+    writeFileSync(path, png);
+    return path;
+  }
+
+  async function rowTexts() {
+    const rows = await wd.findAll(tid("record-row"));
+    return Promise.all(rows.map((r) => wd.text(r)));
+  }
+
+  async function rowIds() {
+    const rows = await wd.findAll(tid("record-row"));
+    return Promise.all(rows.map((r) => wd.attribute(r, "data-record-id")));
+  }
+
+  async function waitForRowCount(n, what) {
+    return wd.waitFor(async () => (await wd.findAll(tid("record-row"))).length === n, { what });
+  }
+
+  before(async () => {
+    mkdirSync(outDir, { recursive: true });
+    const t0 = Date.now();
+    tauri = await startTauriDriver({ log: (line) => process.env.E2E_VERBOSE && console.error(`[tauri-driver] ${line}`) });
+    wd = tauri.driver;
+    await wd.newSession({
+      alwaysMatch: { browserName: "wry", "tauri:options": { application: appBin } },
+    });
+    timings.sessionMs = Date.now() - t0;
+  });
+
+  after(async () => {
+    // Both steps always run; a failure in the first must not leave processes behind.
+    let sessionError;
+    try {
+      await wd?.deleteSession();
+    } catch (err) {
+      sessionError = err;
+    }
+    await tauri?.stop();
+    console.log(`e2e timings: ${JSON.stringify(timings)}`);
+    if (sessionError) throw sessionError;
+  });
+
+  it("opens the window with the Vietnamese title and the header facts", async () => {
+    assert.equal(await wd.title(), "SoHoa Desk — Số hóa hồ sơ");
+    const dataDir = await wd.waitFor(async () => wd.text(await wd.find(tid("app-data-dir"))), { what: "header data dir" });
+    assert.equal(dataDir, process.env.SOHOA_DATA_DIR);
+    assert.equal(await wd.text(await wd.find(tid("training-badge"))), "Chế độ tập huấn");
+    assert.equal(await wd.text(await wd.find(tid("record-count"))), `${seed.live_count} hồ sơ`);
+  });
+
+  it("lists the seeded records with their Vietnamese names exactly", async () => {
+    const t0 = Date.now();
+    await waitForRowCount(seed.live_count, `${seed.live_count} record rows`);
+    timings.listMs = Date.now() - t0;
+    const ids = await rowIds();
+    for (const person of ["an", "bich", "residence", "info_only"]) {
+      assert.ok(ids.includes(seed[person].id), `row for ${person} (${seed[person].id}) in ${ids}`);
+    }
+    const anRow = await wd.find(`${tid("record-row")}[data-record-id="${seed.an.id}"]`);
+    assert.equal(await wd.text(await wd.findIn(anRow, '[data-col="owner-name"]')), "Nguyễn Văn An");
+    assert.equal(await wd.text(await wd.findIn(anRow, '[data-col="owner-id"]')), "079203001234");
+    assert.equal(await wd.text(await wd.findIn(anRow, '[data-col="pages"]')), "1");
+    const bichRow = await wd.find(`${tid("record-row")}[data-record-id="${seed.bich.id}"]`);
+    assert.equal(await wd.text(await wd.findIn(bichRow, '[data-col="owner-name"]')), "Trần Thị Bích Ngọc");
+    assert.equal(await wd.text(await wd.find(tid("record-list-status"))), `Hiển thị ${seed.live_count} hồ sơ`);
+    assert.equal(await wd.text(await wd.find(tid("detail-empty"))), "Chọn một hồ sơ trong danh sách để xem chi tiết.");
+    await shot("01-record-list");
+  });
+
+  it("opens a record on click and shows its fields, versions with files, and history", async () => {
+    await wd.click(await wd.find(`${tid("record-row")}[data-record-id="${seed.an.id}"] [data-col="title"]`));
+    const title = await wd.waitFor(async () => wd.text(await wd.find(tid("detail-title"))), { what: "detail title" });
+    assert.match(title, /Nguyễn Văn An/);
+    const fields = {};
+    for (const row of await wd.findAll(tid("field-row"))) {
+      fields[await wd.attribute(row, "data-field-key")] = {
+        label: await wd.text(await wd.findIn(row, tid("field-label"))),
+        value: await wd.text(await wd.findIn(row, tid("field-value"))),
+      };
+    }
+    assert.equal(fields.full_name?.value, "Nguyễn Văn An");
+    assert.equal(fields.father_name?.value, "Nguyễn Văn Bình");
+    assert.equal(fields.mother_name?.value, "Trần Thị Cúc");
+    assert.equal(fields.cmnd_number?.value, "025123456");
+    // Labels come from the engine's catalogue in Vietnamese: they must carry diacritics, not the raw keys.
+    assert.notEqual(fields.full_name.label, "full_name");
+    assert.match(fields.full_name.label, /[ọàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ]/i);
+    seed.an.fullNameLabelVi = fields.full_name.label;
+    assert.equal((await wd.findAll(tid("file-row"))).length, 1);
+    assert.ok((await wd.findAll(tid("history-row"))).length >= 2, "create + version in the history");
+    assert.equal(await wd.text(await wd.find(tid("detail-storage-key"))), seed.an.storage_key ?? "—");
+    await shot("02-record-detail");
+  });
+
+  it("moves the selection with the arrow keys and opens it with Enter", async () => {
+    const search = await wd.find(tid("search-input"));
+    await wd.click(search);
+    // ArrowDown leaves the search box for the list; Home goes to the first row, ArrowDown to the second.
+    await wd.pressKeys(Keys.ArrowDown, Keys.Home, Keys.ArrowDown);
+    const ids = await rowIds();
+    const selectedId = async () =>
+      wd.attribute(await wd.find(`${tid("record-row")}[aria-selected="true"]`), "data-record-id");
+    await wd.waitFor(async () => (await selectedId()) === ids[1], { what: "the second row selected" });
+    const focused = await wd.execute("return document.activeElement?.dataset.testid ?? null");
+    assert.equal(focused, "record-list", "the keyboard is in the list");
+    await wd.pressKeys(Keys.ArrowUp);
+    await wd.waitFor(async () => (await selectedId()) === ids[0], { what: "ArrowUp back to the first row" });
+    await wd.pressKeys(Keys.ArrowDown, Keys.Enter);
+    const expected = (await rowTexts())[1];
+    const title = await wd.waitFor(
+      async () => {
+        const text = await wd.text(await wd.find(tid("detail-title")));
+        return expected.includes(text) ? text : false;
+      },
+      { what: "detail of the second row" },
+    );
+    assert.ok(title.length > 0);
+  });
+
+  it("filters the list live as the officer types", async () => {
+    const search = await wd.find(tid("search-input"));
+    await wd.click(search);
+    await wd.sendKeys(search, "Bích");
+    await waitForRowCount(1, "one row after typing 'Bích'");
+    assert.deepEqual(await rowIds(), [seed.bich.id]);
+    await shot("03-search-filtered");
+    // Accent-insensitive: an officer on a keyboard without a Vietnamese input method still finds the record.
+    await wd.clear(search);
+    await wd.sendKeys(search, "nguyen van an");
+    await wd.waitFor(async () => {
+      const ids = await rowIds();
+      return ids.length >= 1 && ids.includes(seed.an.id) && !ids.includes(seed.bich.id);
+    }, { what: "'nguyen van an' to find Nguyễn Văn An" });
+    await wd.clear(search);
+    await wd.sendKeys(search, "zzzkhongcohoso");
+    await waitForRowCount(0, "no rows for a search with no match");
+    assert.equal(
+      await wd.text(await wd.find(tid("record-list-empty"))),
+      "Không tìm thấy hồ sơ phù hợp với điều kiện tìm kiếm.",
+    );
+    await wd.pressKeys(Keys.Escape);
+    await waitForRowCount(seed.live_count, "all rows back after Escape clears the search");
+  });
+
+  it("switches the whole interface to English and back", async () => {
+    await wd.click(await wd.find(tid("lang-en")));
+    await wd.waitFor(async () => (await wd.text(await wd.find(tid("training-badge")))) === "Training mode", {
+      what: "English header",
+    });
+    const headers = await Promise.all((await wd.findAll(`${tid("record-list")} th`)).map((h) => wd.text(h)));
+    assert.deepEqual(headers, ["Kind", "Title", "Owner ID", "Owner name", "Storage key", "Pages", "Updated"]);
+    await wd.click(await wd.find(`${tid("record-row")}[data-record-id="${seed.an.id}"] [data-col="title"]`));
+    await wd.waitFor(async () => (await wd.text(await wd.find(tid("detail-title")))).includes("Nguyễn Văn An"), {
+      what: "detail of An",
+    });
+    const label = await wd.text(await wd.find(`${tid("field-row")}[data-field-key="full_name"] ${tid("field-label")}`));
+    assert.notEqual(label, seed.an.fullNameLabelVi, "field label switched language");
+    assert.match(label, /name/i);
+    await shot("04-english");
+    await wd.click(await wd.find(tid("lang-vi")));
+    await wd.waitFor(async () => (await wd.text(await wd.find(tid("training-badge")))) === "Chế độ tập huấn", {
+      what: "Vietnamese again",
+    });
+  });
+
+  it("lists the trash separately", async () => {
+    await wd.click(await wd.find(tid("trash-toggle")));
+    await wd.waitFor(async () => {
+      const ids = await rowIds();
+      return ids.length === 1 && ids[0] === seed.trashed.id;
+    }, { what: "only the trashed record" });
+    await wd.click(await wd.find(tid("trash-toggle")));
+    await waitForRowCount(seed.live_count, "live records again");
+  });
+});
