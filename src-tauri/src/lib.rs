@@ -8,7 +8,7 @@ pub mod error;
 use sohoa_engine::{Engine, EngineConfig};
 use tracing_subscriber::EnvFilter;
 
-pub use commands::Shell;
+use commands::Shell;
 pub use error::ShellError;
 
 /// Log filter variable, same syntax as `RUST_LOG` (e.g. `SOHOA_LOG=sohoa_desk_lib=debug`).
@@ -24,7 +24,7 @@ fn init_logging() {
 }
 
 /// Opens the engine from the environment (`SOHOA_DATA_DIR`, else the platform data directory).
-pub fn open_engine() -> Result<Engine, ShellError> {
+fn open_engine() -> Result<Engine, ShellError> {
     let engine = Engine::open(EngineConfig::from_env()?)?;
     tracing::info!(data_dir = %engine.data_dir().display(), "engine opened");
     Ok(engine)

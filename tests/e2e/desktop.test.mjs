@@ -209,6 +209,31 @@ describe("SoHoa Desk desktop app", { timeout: 240_000 }, () => {
     });
   });
 
+  it("runs under the strict CSP and the capability's command list", async () => {
+    const evalError = await wd.execute("try { (0, eval)('1'); return null; } catch (e) { return String(e); }");
+    assert.match(evalError ?? "", /Content Security Policy/, "eval must be refused by script-src");
+    // A request to anything but the IPC origin is stopped by connect-src before it leaves the page (loopback
+    // address anyway, so nothing would leave the machine even if the policy regressed).
+    const violation = await wd.executeAsync(
+      `const done = arguments[arguments.length - 1];
+       document.addEventListener("securitypolicyviolation", (e) => done(e.effectiveDirective), { once: true });
+       fetch("http://127.0.0.1:9/").catch(() => setTimeout(() => done("no violation reported"), 2000));`,
+      [],
+      10_000,
+    );
+    assert.equal(violation, "connect-src");
+    // A core command the capability does not grant is refused by the IPC layer.
+    const refused = await wd.executeAsync(
+      `const done = arguments[arguments.length - 1];
+       window.__TAURI_INTERNALS__.invoke("plugin:window|set_title", { label: "main", value: "x" })
+         .then(() => done("allowed"), (e) => done(String(e)));`,
+      [],
+      10_000,
+    );
+    assert.match(refused, /not allowed/);
+    assert.equal(await wd.title(), "SoHoa Desk — Số hóa hồ sơ");
+  });
+
   it("lists the trash separately", async () => {
     await wd.click(await wd.find(tid("trash-toggle")));
     await wd.waitFor(async () => {

@@ -25,6 +25,9 @@ die() { echo "e2e: $*" >&2; exit 1; }
 for tool in node npm cargo xvfb-run WebKitWebDriver; do
   command -v "$tool" >/dev/null || die "'$tool' not found: run installer/install-deps.sh build test"
 done
+# Vite 8 and vitest 4 need Node 20.19+; Debian 12's own nodejs is 18, which fails later with obscure errors.
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' ||
+  die "Node $(node --version) is too old: the UI build needs Node 20.19 or newer"
 
 if [ -z "${E2E_SKIP_BUILD:-}" ]; then
   step "UI: npm ci + build"
