@@ -238,7 +238,7 @@ impl Engine {
                 media_type: media.mime().to_owned(),
             });
         }
-        let reason = format!("import: {} file(s)", paths.len());
+        let reason = format!("nhập {} tệp / import of {} file(s)", paths.len(), paths.len());
         let version = self
             .store
             .commit_version(&self.config.actor, &id, &snapshot, &reason)?;

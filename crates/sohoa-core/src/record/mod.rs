@@ -102,6 +102,8 @@ impl RecordMeta {
         self.owner
             .name()
             .or_else(|| self.id_card.as_ref().and_then(|c| c.full_name.as_deref()))
+            // A household's residence dossier is known at the desk by its head of household.
+            .or_else(|| self.residence.as_ref().and_then(|r| r.household_head.as_deref()))
             .map(str::to_owned)
     }
 
