@@ -102,18 +102,20 @@ impl StoreError {
     }
 }
 
+/// std maps ENOSPC/EDQUOT (Unix) and ERROR_DISK_FULL/ERROR_DISK_QUOTA_EXCEEDED (Windows) onto these kinds,
+/// so no platform error numbers are needed here.
 pub(crate) fn is_disk_full(e: &io::Error) -> bool {
-    matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT))
-        || matches!(
-            e.kind(),
-            io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
-        )
+    matches!(
+        e.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
     #[test]
     fn enospc_and_edquot_become_disk_full() {
         for errno in [libc::ENOSPC, libc::EDQUOT] {

@@ -47,7 +47,10 @@ impl FaultInjector for DiskFullAfter {
         let before = self.used.fetch_add(len, Ordering::SeqCst);
         if before.saturating_add(len) > self.capacity {
             self.used.fetch_sub(len, Ordering::SeqCst);
-            return Err(io::Error::from_raw_os_error(libc::ENOSPC));
+            return Err(io::Error::new(
+                io::ErrorKind::StorageFull,
+                "fault injection: no space left on device",
+            ));
         }
         Ok(())
     }
