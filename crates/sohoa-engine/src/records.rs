@@ -91,16 +91,7 @@ impl Engine {
         }
         meta.validate(&self.catalogs, today_vn())
             .map_err(EngineError::Validation)?;
-        let new = to_new_record(&meta)?;
-        let update = RecordUpdate {
-            owner_id: new.owner_id,
-            owner_name: new.owner_name,
-            doc_type_code: new.doc_type_code,
-            storage_key: new.storage_key,
-            title: new.title,
-            metadata: new.metadata,
-            search_text: new.search_text,
-        };
+        let update = RecordUpdate::from(to_new_record(&meta)?);
         let keys: Vec<&str> = edits.iter().map(|(k, _)| k.as_str()).collect();
         self.store
             .update_record(&self.config.actor, &id, &update, expected_revision)?;

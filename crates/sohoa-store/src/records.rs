@@ -193,15 +193,7 @@ impl Store {
     pub fn create_record(&self, actor: &Actor, new: &NewRecord) -> Result<RecordRow, StoreError> {
         check_actor(actor)?;
         validate_label("kind", &new.kind)?;
-        let f = Fields::new(&RecordUpdate {
-            owner_id: new.owner_id.clone(),
-            owner_name: new.owner_name.clone(),
-            doc_type_code: new.doc_type_code.clone(),
-            storage_key: new.storage_key.clone(),
-            title: new.title.clone(),
-            metadata: new.metadata.clone(),
-            search_text: new.search_text.clone(),
-        })?;
+        let f = Fields::new(&RecordUpdate::from(new.clone()))?;
         let id = uuid::Uuid::now_v7().hyphenated().to_string();
         let kind = nfc(&new.kind);
         let row = self.write_tx(|tx| {

@@ -43,6 +43,22 @@ pub struct RecordUpdate {
     pub search_text: String,
 }
 
+/// A new record minus its kind is exactly an update: callers that build both from one domain object (the
+/// engine) and `create_record` itself share this one conversion.
+impl From<NewRecord> for RecordUpdate {
+    fn from(new: NewRecord) -> RecordUpdate {
+        RecordUpdate {
+            owner_id: new.owner_id,
+            owner_name: new.owner_name,
+            doc_type_code: new.doc_type_code,
+            storage_key: new.storage_key,
+            title: new.title,
+            metadata: new.metadata,
+            search_text: new.search_text,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RecordRow {
     pub id: String,
