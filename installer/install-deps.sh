@@ -8,11 +8,16 @@ set -euo pipefail
 
 declare -A GROUPS_PKGS=(
   # Compilers and headers for the Rust engine and the Tauri 2 shell (WebKitGTK 4.1).
-  [build]="build-essential pkg-config file curl ca-certificates libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev"
+  # libclang: leptess generates its Tesseract/Leptonica bindings at build time.
+  [build]="build-essential pkg-config file curl ca-certificates libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev libsane-dev libleptonica-dev libtesseract-dev libclang-dev clang libpcsclite-dev"
   # What the desktop app needs at run time on a workstation.
-  [run]="libwebkit2gtk-4.1-0 libgtk-3-0 xdg-utils"
+  # Scanners (SANE + network scanners via sane-airscan), Vietnamese OCR with orientation data, smart-card
+  # service and OpenSC's PKCS#11 module, the Times-metric serif of the Decree 30 copy stamp.
+  [run]="libwebkit2gtk-4.1-0 libgtk-3-0 xdg-utils libsane1 sane-utils sane-airscan tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd pcscd opensc fonts-liberation"
   # Real components the tests start: a virtual display, the WebKit WebDriver, SQLite shell for inspection.
-  [test]="xvfb xauth webkit2gtk-driver sqlite3 procps"
+  # Token simulators (SoftHSM2, vsmartcard's virtual reader), outside PDF validators (poppler's pdfsig,
+  # qpdf, pikepdf) and the benchmark anchors (unpaper, OCRmyPDF); python3-venv hosts pyHanko (PyPI only).
+  [test]="xvfb xauth webkit2gtk-driver sqlite3 procps softhsm2 vsmartcard-vpcd poppler-utils qpdf python3-pikepdf unpaper ocrmypdf python3-venv"
 )
 
 groups=("$@")
@@ -38,15 +43,19 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#wanted[@]} packages present"
-  exit 0
+else
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # Refresh the lists only when they are missing or older than a day: keeps re-runs fast and offline-friendly.
+  if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
+    $SUDO apt-get update -q
+  fi
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-# Refresh the lists only when they are missing or older than a day: keeps re-runs fast and offline-friendly.
-if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
-  $SUDO apt-get update -q
+# pyHanko (the outside PAdES validator) exists only on PyPI.
+if [[ " ${groups[*]} " == *" test "* ]]; then
+  "$(dirname "$0")/python-tools.sh"
 fi
-$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
