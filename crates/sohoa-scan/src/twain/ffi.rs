@@ -1,0 +1,497 @@
+//! TWAIN 2.4 wire types (twain.h), shared by the backend and the test fake.
+//!
+//! twain.h sets `#pragma pack(2)` for MSVC *and* for GCC on Linux (only macOS uses `align=power`), so every
+//! struct here is `repr(C, packed(2))`. `TW_UINT32`/`TW_INT32` are 4 bytes on every platform since 2.4a
+//! (before that, Linux x86-64 used an 8-byte `long`); handles and `TW_MEMREF` are pointers. The entry point
+//! uses the Pascal convention on Windows (`stdcall` on 32-bit), which is `extern "system"` in Rust and the
+//! C convention elsewhere. macOS is not supported (its TW_IDENTITY.Id is a pointer and strings are Pascal).
+//!
+//! Fields are read by copy (`{ s.field }`) because references into packed structs are not allowed.
+
+use std::ffi::c_void;
+
+pub type TwHandle = *mut c_void;
+pub type TwMemRef = *mut c_void;
+
+pub type DsmEntryProc = unsafe extern "system" fn(
+    origin: *mut TwIdentity,
+    dest: *mut TwIdentity,
+    dg: u32,
+    dat: u16,
+    msg: u16,
+    data: TwMemRef,
+) -> u16;
+pub type MemAllocateProc = unsafe extern "system" fn(size: u32) -> TwHandle;
+pub type MemFreeProc = unsafe extern "system" fn(handle: TwHandle);
+pub type MemLockProc = unsafe extern "system" fn(handle: TwHandle) -> TwMemRef;
+pub type MemUnlockProc = unsafe extern "system" fn(handle: TwHandle);
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TwFix32 {
+    pub whole: i16,
+    pub frac: u16,
+}
+
+impl TwFix32 {
+    pub fn from_f64(v: f64) -> Self {
+        // twain.h's FloatToFix32: round to the nearest 1/65536.
+        let scaled = (v * 65536.0 + if v < 0.0 { -0.5 } else { 0.5 }) as i32;
+        TwFix32 {
+            whole: (scaled >> 16) as i16,
+            frac: (scaled & 0xffff) as u16,
+        }
+    }
+    pub fn to_f64(self) -> f64 {
+        f64::from(self.whole) + f64::from(self.frac) / 65536.0
+    }
+    pub fn to_u32(self) -> u32 {
+        (u32::from(self.whole as u16) & 0xffff) | (u32::from(self.frac) << 16)
+    }
+    /// How a FIX32 travels in the 32-bit `Item` of a container: Whole in the low half, Frac in the high
+    /// half (the struct's memory image on a little-endian machine).
+    pub fn from_u32(v: u32) -> Self {
+        TwFix32 {
+            whole: (v & 0xffff) as u16 as i16,
+            frac: (v >> 16) as u16,
+        }
+    }
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TwFrame {
+    pub left: TwFix32,
+    pub top: TwFix32,
+    pub right: TwFix32,
+    pub bottom: TwFix32,
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug)]
+pub struct TwVersion {
+    pub major_num: u16,
+    pub minor_num: u16,
+    pub language: u16,
+    pub country: u16,
+    pub info: [u8; 34],
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug)]
+pub struct TwIdentity {
+    pub id: u32,
+    pub version: TwVersion,
+    pub protocol_major: u16,
+    pub protocol_minor: u16,
+    pub supported_groups: u32,
+    pub manufacturer: [u8; 34],
+    pub product_family: [u8; 34],
+    pub product_name: [u8; 34],
+}
+
+impl TwIdentity {
+    pub fn zeroed() -> Self {
+        TwIdentity {
+            id: 0,
+            version: TwVersion {
+                major_num: 0,
+                minor_num: 0,
+                language: 0,
+                country: 0,
+                info: [0; 34],
+            },
+            protocol_major: 0,
+            protocol_minor: 0,
+            supported_groups: 0,
+            manufacturer: [0; 34],
+            product_family: [0; 34],
+            product_name: [0; 34],
+        }
+    }
+}
+
+/// Copies `s` into a TW_STR32 (33 bytes + NUL), truncating on a UTF-8 boundary.
+pub fn str32(s: &str) -> [u8; 34] {
+    let mut out = [0u8; 34];
+    let mut end = s.len().min(33);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    out[..end].copy_from_slice(&s.as_bytes()[..end]);
+    out
+}
+
+/// Reads a NUL-terminated TWAIN string. Sources write UTF-8 or Latin-1; invalid bytes become U+FFFD.
+pub fn from_str32(b: &[u8; 34]) -> String {
+    let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+    String::from_utf8_lossy(&b[..end]).into_owned()
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug)]
+pub struct TwCapability {
+    pub cap: u16,
+    pub con_type: u16,
+    pub h_container: TwHandle,
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TwOneValue {
+    pub item_type: u16,
+    pub item: u32,
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TwRange {
+    pub item_type: u16,
+    pub min_value: u32,
+    pub max_value: u32,
+    pub step_size: u32,
+    pub default_value: u32,
+    pub current_value: u32,
+}
+
+/// Header of TW_ENUMERATION; `ItemList` follows at offset 14.
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TwEnumerationHeader {
+    pub item_type: u16,
+    pub num_items: u32,
+    pub current_index: u32,
+    pub default_index: u32,
+}
+
+/// Header of TW_ARRAY; `ItemList` follows at offset 6.
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TwArrayHeader {
+    pub item_type: u16,
+    pub num_items: u32,
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug)]
+pub struct TwCallback {
+    pub call_back_proc: TwMemRef,
+    pub ref_con: u32,
+    pub message: i16,
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug)]
+pub struct TwCallback2 {
+    pub call_back_proc: TwMemRef,
+    pub ref_con: usize,
+    pub message: i16,
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TwImageInfo {
+    pub x_resolution: TwFix32,
+    pub y_resolution: TwFix32,
+    pub image_width: i32,
+    pub image_length: i32,
+    pub samples_per_pixel: i16,
+    pub bits_per_sample: [i16; 8],
+    pub bits_per_pixel: i16,
+    pub planar: u16,
+    pub pixel_type: i16,
+    pub compression: u16,
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TwImageLayout {
+    pub frame: TwFrame,
+    pub document_number: u32,
+    pub page_number: u32,
+    pub frame_number: u32,
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug)]
+pub struct TwMemory {
+    pub flags: u32,
+    pub length: u32,
+    pub the_mem: TwMemRef,
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug)]
+pub struct TwImageMemXfer {
+    pub compression: u16,
+    pub bytes_per_row: u32,
+    pub columns: u32,
+    pub rows: u32,
+    pub x_offset: u32,
+    pub y_offset: u32,
+    pub bytes_written: u32,
+    pub memory: TwMemory,
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TwPendingXfers {
+    pub count: u16,
+    pub eoj: u32,
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TwSetupMemXfer {
+    pub min_buf_size: u32,
+    pub max_buf_size: u32,
+    pub preferred: u32,
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TwStatus {
+    pub condition_code: u16,
+    pub data: u16,
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug)]
+pub struct TwUserInterface {
+    pub show_ui: u16,
+    pub modal_ui: u16,
+    pub h_parent: TwHandle,
+}
+
+/// DAT_EVENT (Windows message loop): the app hands each window message to the source.
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug)]
+pub struct TwEvent {
+    pub p_event: TwMemRef,
+    pub tw_message: u16,
+}
+
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug)]
+pub struct TwEntryPoint {
+    pub size: u32,
+    pub dsm_entry: Option<DsmEntryProc>,
+    pub mem_allocate: Option<MemAllocateProc>,
+    pub mem_free: Option<MemFreeProc>,
+    pub mem_lock: Option<MemLockProc>,
+    pub mem_unlock: Option<MemUnlockProc>,
+}
+
+// Containers
+pub const TWON_ARRAY: u16 = 3;
+pub const TWON_ENUMERATION: u16 = 4;
+pub const TWON_ONEVALUE: u16 = 5;
+pub const TWON_RANGE: u16 = 6;
+pub const TWON_DONTCARE16: u16 = 0xffff;
+pub const TWON_PROTOCOLMAJOR: u16 = 2;
+pub const TWON_PROTOCOLMINOR: u16 = 4;
+
+pub const TWMF_APPOWNS: u32 = 0x0001;
+pub const TWMF_POINTER: u32 = 0x0008;
+
+// Item types
+pub const TWTY_INT8: u16 = 0;
+pub const TWTY_INT16: u16 = 1;
+pub const TWTY_INT32: u16 = 2;
+pub const TWTY_UINT8: u16 = 3;
+pub const TWTY_UINT16: u16 = 4;
+pub const TWTY_UINT32: u16 = 5;
+pub const TWTY_BOOL: u16 = 6;
+pub const TWTY_FIX32: u16 = 7;
+pub const TWTY_FRAME: u16 = 8;
+pub const TWTY_STR32: u16 = 9;
+pub const TWTY_STR64: u16 = 10;
+pub const TWTY_STR128: u16 = 11;
+pub const TWTY_STR255: u16 = 12;
+pub const TWTY_HANDLE: u16 = 15;
+
+/// Size in bytes of one item of a container's list.
+pub fn item_size(item_type: u16) -> Option<usize> {
+    Some(match item_type {
+        TWTY_INT8 | TWTY_UINT8 => 1,
+        TWTY_INT16 | TWTY_UINT16 | TWTY_BOOL => 2,
+        TWTY_INT32 | TWTY_UINT32 | TWTY_FIX32 => 4,
+        TWTY_FRAME => 16,
+        TWTY_STR32 => 34,
+        TWTY_STR64 => 66,
+        TWTY_STR128 => 130,
+        TWTY_STR255 => 256,
+        TWTY_HANDLE => std::mem::size_of::<TwHandle>(),
+        _ => return None,
+    })
+}
+
+// Data groups
+pub const DG_CONTROL: u32 = 0x0001;
+pub const DG_IMAGE: u32 = 0x0002;
+pub const DF_DSM2: u32 = 0x1000_0000;
+pub const DF_APP2: u32 = 0x2000_0000;
+pub const DF_DS2: u32 = 0x4000_0000;
+
+// Data argument types
+pub const DAT_NULL: u16 = 0x0000;
+pub const DAT_CAPABILITY: u16 = 0x0001;
+pub const DAT_EVENT: u16 = 0x0002;
+pub const DAT_IDENTITY: u16 = 0x0003;
+pub const DAT_PARENT: u16 = 0x0004;
+pub const DAT_PENDINGXFERS: u16 = 0x0005;
+pub const DAT_SETUPMEMXFER: u16 = 0x0006;
+pub const DAT_STATUS: u16 = 0x0008;
+pub const DAT_USERINTERFACE: u16 = 0x0009;
+pub const DAT_CALLBACK: u16 = 0x0010;
+pub const DAT_CALLBACK2: u16 = 0x0012;
+pub const DAT_IMAGEINFO: u16 = 0x0101;
+pub const DAT_IMAGELAYOUT: u16 = 0x0102;
+pub const DAT_IMAGEMEMXFER: u16 = 0x0103;
+pub const DAT_IMAGENATIVEXFER: u16 = 0x0104;
+pub const DAT_ENTRYPOINT: u16 = 0x0403;
+
+// Messages
+pub const MSG_GET: u16 = 0x0001;
+pub const MSG_GETCURRENT: u16 = 0x0002;
+pub const MSG_GETDEFAULT: u16 = 0x0003;
+pub const MSG_GETFIRST: u16 = 0x0004;
+pub const MSG_GETNEXT: u16 = 0x0005;
+pub const MSG_SET: u16 = 0x0006;
+pub const MSG_RESET: u16 = 0x0007;
+pub const MSG_QUERYSUPPORT: u16 = 0x0008;
+pub const MSG_XFERREADY: u16 = 0x0101;
+pub const MSG_CLOSEDSREQ: u16 = 0x0102;
+pub const MSG_CLOSEDSOK: u16 = 0x0103;
+pub const MSG_DEVICEEVENT: u16 = 0x0104;
+pub const MSG_OPENDSM: u16 = 0x0301;
+pub const MSG_CLOSEDSM: u16 = 0x0302;
+pub const MSG_OPENDS: u16 = 0x0401;
+pub const MSG_CLOSEDS: u16 = 0x0402;
+pub const MSG_DISABLEDS: u16 = 0x0501;
+pub const MSG_ENABLEDS: u16 = 0x0502;
+pub const MSG_PROCESSEVENT: u16 = 0x0601;
+pub const MSG_ENDXFER: u16 = 0x0701;
+pub const MSG_STOPFEEDER: u16 = 0x0702;
+pub const MSG_REGISTER_CALLBACK: u16 = 0x0902;
+
+// Capabilities
+pub const CAP_CUSTOMBASE: u16 = 0x8000;
+pub const CAP_XFERCOUNT: u16 = 0x0001;
+pub const ICAP_COMPRESSION: u16 = 0x0100;
+pub const ICAP_PIXELTYPE: u16 = 0x0101;
+pub const ICAP_UNITS: u16 = 0x0102;
+pub const ICAP_XFERMECH: u16 = 0x0103;
+pub const CAP_FEEDERENABLED: u16 = 0x1002;
+pub const CAP_FEEDERLOADED: u16 = 0x1003;
+pub const CAP_SUPPORTEDCAPS: u16 = 0x1005;
+pub const CAP_DUPLEX: u16 = 0x1012;
+pub const CAP_DUPLEXENABLED: u16 = 0x1013;
+pub const CAP_AUTOMATICSENSEMEDIUM: u16 = 0x103b;
+pub const CAP_DOUBLEFEEDDETECTION: u16 = 0x103f;
+pub const ICAP_BRIGHTNESS: u16 = 0x1101;
+pub const ICAP_CONTRAST: u16 = 0x1103;
+pub const ICAP_PHYSICALWIDTH: u16 = 0x1111;
+pub const ICAP_PHYSICALHEIGHT: u16 = 0x1112;
+pub const ICAP_XRESOLUTION: u16 = 0x1118;
+pub const ICAP_YRESOLUTION: u16 = 0x1119;
+pub const ICAP_BITDEPTH: u16 = 0x112b;
+pub const ICAP_AUTODISCARDBLANKPAGES: u16 = 0x1134;
+pub const ICAP_AUTOMATICBORDERDETECTION: u16 = 0x1150;
+pub const ICAP_AUTOMATICDESKEW: u16 = 0x1151;
+pub const ICAP_AUTOMATICROTATE: u16 = 0x1152;
+
+// ICAP values
+pub const TWPT_BW: u16 = 0;
+pub const TWPT_GRAY: u16 = 1;
+pub const TWPT_RGB: u16 = 2;
+pub const TWSX_NATIVE: u16 = 0;
+pub const TWSX_MEMORY: u16 = 2;
+pub const TWUN_INCHES: u16 = 0;
+pub const TWCP_NONE: u16 = 0;
+/// ICAP_AUTODISCARDBLANKPAGES: -2 disables, -1 lets the source decide, >= 0 is a byte-size threshold.
+pub const TWBP_DISABLE: i32 = -2;
+pub const TWBP_AUTO: i32 = -1;
+
+// Return codes
+pub const TWRC_SUCCESS: u16 = 0;
+pub const TWRC_FAILURE: u16 = 1;
+pub const TWRC_CHECKSTATUS: u16 = 2;
+pub const TWRC_CANCEL: u16 = 3;
+pub const TWRC_DSEVENT: u16 = 4;
+pub const TWRC_NOTDSEVENT: u16 = 5;
+pub const TWRC_XFERDONE: u16 = 6;
+pub const TWRC_ENDOFLIST: u16 = 7;
+pub const TWRC_BUSY: u16 = 10;
+
+// Condition codes
+pub const TWCC_SUCCESS: u16 = 0;
+pub const TWCC_BUMMER: u16 = 1;
+pub const TWCC_LOWMEMORY: u16 = 2;
+pub const TWCC_NODS: u16 = 3;
+pub const TWCC_MAXCONNECTIONS: u16 = 4;
+pub const TWCC_OPERATIONERROR: u16 = 5;
+pub const TWCC_BADCAP: u16 = 6;
+pub const TWCC_BADPROTOCOL: u16 = 9;
+pub const TWCC_BADVALUE: u16 = 10;
+pub const TWCC_SEQERROR: u16 = 11;
+pub const TWCC_BADDEST: u16 = 12;
+pub const TWCC_CAPUNSUPPORTED: u16 = 13;
+pub const TWCC_CAPBADOPERATION: u16 = 14;
+pub const TWCC_CAPSEQERROR: u16 = 15;
+pub const TWCC_DENIED: u16 = 16;
+pub const TWCC_PAPERJAM: u16 = 20;
+pub const TWCC_PAPERDOUBLEFEED: u16 = 21;
+pub const TWCC_CHECKDEVICEONLINE: u16 = 23;
+pub const TWCC_INTERLOCK: u16 = 24;
+pub const TWCC_NOMEDIA: u16 = 29;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::size_of;
+
+    /// Sizes computed by hand from twain.h with pack(2); a wrong one would corrupt every call.
+    #[test]
+    fn struct_sizes_match_twain_h_pack2() {
+        let p = size_of::<*mut c_void>();
+        assert_eq!(size_of::<TwFix32>(), 4);
+        assert_eq!(size_of::<TwVersion>(), 42);
+        assert_eq!(size_of::<TwIdentity>(), 4 + 42 + 2 + 2 + 4 + 34 * 3);
+        assert_eq!(size_of::<TwCapability>(), 4 + p);
+        assert_eq!(size_of::<TwOneValue>(), 6);
+        assert_eq!(size_of::<TwRange>(), 22);
+        assert_eq!(size_of::<TwEnumerationHeader>(), 14);
+        assert_eq!(size_of::<TwArrayHeader>(), 6);
+        assert_eq!(size_of::<TwImageInfo>(), 8 + 8 + 2 + 16 + 2 + 2 + 2 + 2);
+        assert_eq!(size_of::<TwMemory>(), 8 + p);
+        assert_eq!(size_of::<TwImageMemXfer>(), 2 + 24 + 8 + p);
+        assert_eq!(size_of::<TwPendingXfers>(), 6);
+        assert_eq!(size_of::<TwSetupMemXfer>(), 12);
+        assert_eq!(size_of::<TwStatus>(), 4);
+        assert_eq!(size_of::<TwUserInterface>(), 4 + p);
+        assert_eq!(size_of::<TwEntryPoint>(), 4 + 5 * p);
+        assert_eq!(size_of::<TwCallback>(), p + 4 + 2);
+        assert_eq!(size_of::<TwCallback2>(), 2 * p + 2);
+        assert_eq!(size_of::<TwImageLayout>(), 16 + 12);
+    }
+
+    #[test]
+    fn fix32_round_trips() {
+        for v in [0.0, 1.5, 300.0, 8.27, -2.25] {
+            let f = TwFix32::from_f64(v);
+            assert!((f.to_f64() - v).abs() < 1.0 / 65536.0, "{v}");
+            assert_eq!(TwFix32::from_u32(f.to_u32()), f);
+        }
+    }
+
+    #[test]
+    fn str32_truncates_on_char_boundary() {
+        let s = "Máy quét Đặng Văn Ơn — bộ nạp giấy hai mặt";
+        let b = str32(s);
+        assert_eq!(b[33], 0);
+        let back = from_str32(&b);
+        assert!(s.starts_with(&back));
+        assert!(!back.contains('\u{fffd}'));
+    }
+}
