@@ -102,7 +102,10 @@ pub(crate) fn alloc_bytes(bytes: &[u8]) -> TwHandle {
 
 /// Number of out-of-sequence calls refused so far for applications whose ProductName is `name`.
 #[unsafe(no_mangle)]
-pub extern "C" fn SohoaFake_SequenceErrors(name: *const c_char) -> u32 {
+///
+/// # Safety
+/// `name` is null or a NUL-terminated string.
+pub unsafe extern "C" fn SohoaFake_SequenceErrors(name: *const c_char) -> u32 {
     if name.is_null() {
         return 0;
     }
@@ -113,7 +116,10 @@ pub extern "C" fn SohoaFake_SequenceErrors(name: *const c_char) -> u32 {
 
 /// Number of applications with the DSM open (MSG_OPENDSM without MSG_CLOSEDSM) named `name`.
 #[unsafe(no_mangle)]
-pub extern "C" fn SohoaFake_OpenApps(name: *const c_char) -> u32 {
+///
+/// # Safety
+/// `name` is null or a NUL-terminated string.
+pub unsafe extern "C" fn SohoaFake_OpenApps(name: *const c_char) -> u32 {
     if name.is_null() {
         return 0;
     }
@@ -155,8 +161,10 @@ pub unsafe extern "system" fn DSM_Entry(
     // SAFETY: write back Id / SupportedGroups the DSM assigns at MSG_OPENDSM.
     unsafe { origin.write_unaligned(ident) };
     let app_id = ident.id;
-    if let Some(app) = f.apps.get_mut(&app_id) {
-        if rc == TWRC_FAILURE {
+    if let Some(app) = f.apps.get_mut(&app_id)
+        && rc == TWRC_FAILURE
+    {
+        {
             match (dest_id, app.ds.as_mut()) {
                 (Some(_), Some(s)) => s.cc = cc,
                 _ => app.cc = cc,

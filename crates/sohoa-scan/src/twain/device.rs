@@ -89,7 +89,7 @@ pub(crate) fn probe_sources(s: &mut Session) -> Result<(Vec<Source>, bool), Scan
     match s.cap_get(CAP_FEEDERENABLED, MSG_GET) {
         Ok(c) => {
             let vals = c.values();
-            if vals.iter().any(|v| *v == 0) || !matches!(c, Container::One { .. }) {
+            if vals.contains(&0) || !matches!(c, Container::One { .. }) {
                 sources.push(Source::Flatbed);
             }
             if vals.iter().any(|v| *v != 0) || !matches!(c, Container::One { .. }) {
@@ -318,12 +318,11 @@ impl Device for TwainDevice {
             })?;
         }
         let mut first_error = None;
-        if settings.source != Source::Flatbed {
-            if let Ok(c) = self.session.cap_get(CAP_FEEDERLOADED, MSG_GETCURRENT) {
-                if c.current() == Some(0) {
-                    first_error = Some(ScanError::FeederEmpty);
-                }
-            }
+        if settings.source != Source::Flatbed
+            && let Ok(c) = self.session.cap_get(CAP_FEEDERLOADED, MSG_GETCURRENT)
+            && c.current() == Some(0)
+        {
+            first_error = Some(ScanError::FeederEmpty);
         }
         if first_error.is_none() {
             self.session.enable()?;
@@ -416,7 +415,14 @@ impl TwainStream<'_> {
         let (xr, yr) = (info.x_resolution.to_f64(), info.y_resolution.to_f64());
         let i = self.index;
         let (sheet, side) = if self.duplex {
-            (i / 2 + 1, if i % 2 == 0 { Side::Front } else { Side::Back })
+            (
+                i / 2 + 1,
+                if i.is_multiple_of(2) {
+                    Side::Front
+                } else {
+                    Side::Back
+                },
+            )
         } else {
             (i + 1, Side::Front)
         };

@@ -125,11 +125,12 @@ impl Driver for TwainDriver {
         let mut out = Vec::new();
         for id in ids {
             let mut info = Self::info_for(&id);
-            if self.probe && s.open_source(&id).is_ok() {
-                if let Ok((sources, duplex)) = device::probe_sources(&mut s) {
-                    info.sources = sources;
-                    info.duplex = duplex;
-                }
+            if self.probe
+                && s.open_source(&id).is_ok()
+                && let Ok((sources, duplex)) = device::probe_sources(&mut s)
+            {
+                info.sources = sources;
+                info.duplex = duplex;
             }
             s.unwind_to(TwainState::DsmOpen);
             out.push(info);
