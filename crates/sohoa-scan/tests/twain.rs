@@ -303,3 +303,32 @@ fn max_pages_unknown_counts_and_cancel() {
     assert_eq!(pages.len(), 5);
     assert_eq!(seq_errors(APP), 0);
 }
+
+#[test]
+fn blank_discard_keeps_sheet_and_side_pairing() {
+    for transfer in ["memory", "native"] {
+        let mut dev = driver().open(ADF).unwrap();
+        configure(dev.as_mut(), 5);
+        dev.set_option("transfer", OptionValue::String(transfer.into()))
+            .unwrap();
+        dev.set_option("blank-discard", OptionValue::Bool(true)).unwrap();
+        let (pages, err) = collect(dev.as_mut(), &settings(Source::AdfDuplex, ColorMode::Color, 100));
+        assert!(err.is_none(), "{err:?}");
+        // The backs of sheets 2 and 4 are blank and dropped by the source: 5 fronts + 3 backs.
+        let got: Vec<(u32, Side)> = pages.iter().map(|p| (p.sheet, p.side)).collect();
+        use Side::{Back as B, Front as F};
+        assert_eq!(
+            got,
+            vec![(1, F), (1, B), (2, F), (3, F), (3, B), (4, F), (5, F), (5, B)],
+            "{transfer}"
+        );
+        for (i, p) in pages.iter().enumerate() {
+            // What the source painted on the image agrees with what the backend reported.
+            let px = p.image.get_pixel(3, 3).0;
+            assert_eq!(px[0], ((i + 1) * 10) as u8);
+            assert_eq!(px[1], (p.sheet * 10) as u8);
+            assert_eq!(px[2], if p.side == Side::Back { 200 } else { 0 });
+        }
+    }
+    assert_eq!(seq_errors(APP), 0);
+}

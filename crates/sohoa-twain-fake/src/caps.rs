@@ -82,7 +82,8 @@ pub fn source_caps(feeder: bool) -> Vec<Cap> {
         cap(CAP_FAKE_UNKNOWN_COUNT, TWTY_BOOL, 0, List(vec![0, 1])),
     ];
     if feeder {
-        // An ADF model: enumerated resolutions, feeder, duplex, on-device deskew and blank discard.
+        // An ADF model: enumerated resolutions, feeder, duplex, on-device deskew and blank discard (with
+        // blank discard on, the backs of even-numbered sheets are blank and are dropped), TWEI_PAGESIDE.
         let res = [75.0, 100.0, 150.0, 200.0, 300.0]
             .iter()
             .map(|v| fix(*v))
@@ -95,6 +96,7 @@ pub fn source_caps(feeder: bool) -> Vec<Cap> {
             cap(CAP_DUPLEX, TWTY_UINT16, 1, ReadOnly),
             cap(CAP_DUPLEXENABLED, TWTY_BOOL, 0, List(vec![0, 1])),
             cap(ICAP_AUTOMATICDESKEW, TWTY_BOOL, 0, List(vec![0, 1])),
+            cap(ICAP_EXTIMAGEINFO, TWTY_BOOL, 0, List(vec![0, 1])),
             cap(
                 ICAP_AUTODISCARDBLANKPAGES,
                 TWTY_INT32,

@@ -23,6 +23,8 @@ pub(crate) struct Source {
     pub cc: u16,
     caps: Vec<Cap>,
     callback: Option<usize>,
+    /// (sheet, back side) of each image of the batch, fixed at MSG_ENABLEDS.
+    images: Vec<(u32, bool)>,
     total: u32,
     produced: u32,
     current: Option<Current>,
@@ -36,6 +38,7 @@ impl Source {
             cc: TWCC_SUCCESS,
             caps: source_caps(adf),
             callback: None,
+            images: Vec::new(),
             total: 0,
             produced: 0,
             current: None,
@@ -56,12 +59,12 @@ impl Source {
 
     fn spec(&self) -> PageSpec {
         let n = self.produced;
-        let duplex = self.duplex();
+        let (sheet, back) = self.images.get(n as usize).copied().unwrap_or((n + 1, false));
         let dpi = self.val(ICAP_XRESOLUTION);
         PageSpec {
             image_no: n + 1,
-            sheet: if duplex { n / 2 + 1 } else { n + 1 },
-            back: duplex && n % 2 == 1,
+            sheet,
+            back,
             width: (self.val(ICAP_PHYSICALWIDTH) * dpi).round() as u32,
             height: (self.val(ICAP_PHYSICALHEIGHT) * self.val(ICAP_YRESOLUTION)).round() as u32,
             pixel_type: self.val(ICAP_PIXELTYPE) as u16,
@@ -252,7 +255,16 @@ pub(crate) fn dispatch(
             } else {
                 1
             };
-            let mut total = sheets * if src.duplex() { 2 } else { 1 };
+            let discard_blank =
+                src.val(ICAP_AUTODISCARDBLANKPAGES) != -2.0 && src.cap(ICAP_AUTODISCARDBLANKPAGES).is_some();
+            src.images.clear();
+            for sheet in 1..=sheets {
+                src.images.push((sheet, false));
+                if src.duplex() && !(discard_blank && sheet % 2 == 0) {
+                    src.images.push((sheet, true));
+                }
+            }
+            let mut total = src.images.len() as u32;
             let count = src.val(CAP_XFERCOUNT) as i32;
             if count > 0 {
                 total = total.min(count as u32);
@@ -342,6 +354,29 @@ pub(crate) fn dispatch(
             unsafe { (data as *mut TwImageMemXfer).write_unaligned(x) };
             src.state = 7;
             (if done { TWRC_XFERDONE } else { TWRC_SUCCESS }, TWCC_SUCCESS)
+        }
+        (DG_IMAGE, DAT_EXTIMAGEINFO, MSG_GET) => {
+            need!(st == 7 && src.val(ICAP_EXTIMAGEINFO) != 0.0);
+            // SAFETY: TW_EXTIMAGEINFO from the application, with NumInfos TW_INFO entries after it.
+            let n = unsafe { (data as *mut u32).read_unaligned() } as usize;
+            let back = src.spec().back;
+            for i in 0..n.min(64) {
+                // SAFETY: entry i of the application's Info array (4-byte count, then packed TW_INFOs).
+                let p =
+                    unsafe { (data as *mut u8).add(4 + i * std::mem::size_of::<TwInfo>()) } as *mut TwInfo;
+                let mut info = unsafe { p.read_unaligned() };
+                if info.info_id == TWEI_PAGESIDE {
+                    info.item_type = TWTY_UINT16;
+                    info.num_items = 1;
+                    info.return_code = TWRC_SUCCESS;
+                    info.item = usize::from(if back { TWCS_BOTTOM } else { TWCS_TOP });
+                } else {
+                    info.return_code = TWRC_INFONOTSUPPORTED;
+                }
+                // SAFETY: as above.
+                unsafe { p.write_unaligned(info) };
+            }
+            ok()
         }
         (DG_IMAGE, DAT_IMAGENATIVEXFER, MSG_GET) => {
             need!(st == 6 && src.val(ICAP_XFERMECH) as u16 == TWSX_NATIVE);

@@ -306,6 +306,11 @@ impl Device for TwainDevice {
         if !self.set_bool_if_supported(CAP_DUPLEXENABLED, duplex)? && duplex {
             return Err(ScanError::Unsupported("duplex".into()));
         }
+        // With duplex, ask which side each image is (TWEI_PAGESIDE): when the source discards blank
+        // backs, counting alternately front/back would pair the wrong sides.
+        let ext_side = duplex
+            && self.supports(ICAP_EXTIMAGEINFO)
+            && self.set_one(ICAP_EXTIMAGEINFO, TWTY_BOOL, 1.0).is_ok();
         let count = settings.max_pages.map_or(-1.0, |n| f64::from(n.min(32767)));
         self.set_one(CAP_XFERCOUNT, TWTY_INT16, count)?;
         if let Some(a) = settings.area {
@@ -331,7 +336,9 @@ impl Device for TwainDevice {
         Ok(Box::new(TwainStream {
             dev: self,
             index: 0,
+            sheet: 0,
             duplex,
+            ext_side,
             done: false,
             cancelled: false,
             first_error,
@@ -386,7 +393,10 @@ fn option_kind(ty: u16, cap: u16, c: &Container) -> OptionKind {
 struct TwainStream<'a> {
     dev: &'a mut TwainDevice,
     index: u32,
+    /// Sheet of the last image (advanced on every front side).
+    sheet: u32,
     duplex: bool,
+    ext_side: bool,
     done: bool,
     cancelled: bool,
     first_error: Option<ScanError>,
@@ -413,19 +423,15 @@ impl TwainStream<'_> {
             TransferMode::Native => s.native_xfer(&info)?,
         };
         let (xr, yr) = (info.x_resolution.to_f64(), info.y_resolution.to_f64());
-        let i = self.index;
-        let (sheet, side) = if self.duplex {
-            (
-                i / 2 + 1,
-                if i.is_multiple_of(2) {
-                    Side::Front
-                } else {
-                    Side::Back
-                },
-            )
-        } else {
-            (i + 1, Side::Front)
+        let back = match (self.duplex, self.ext_side) {
+            (false, _) => false,
+            (true, true) => s.page_side_is_back().unwrap_or(!self.index.is_multiple_of(2)),
+            (true, false) => !self.index.is_multiple_of(2),
         };
+        if !back || self.sheet == 0 {
+            self.sheet += 1;
+        }
+        let (sheet, side) = (self.sheet, if back { Side::Back } else { Side::Front });
         Ok(Page {
             sheet,
             side,

@@ -263,6 +263,25 @@ pub struct TwUserInterface {
     pub h_parent: TwHandle,
 }
 
+/// One TW_INFO of DAT_EXTIMAGEINFO; values that fit in a pointer are stored in `item` itself.
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TwInfo {
+    pub info_id: u16,
+    pub item_type: u16,
+    pub num_items: u16,
+    pub return_code: u16,
+    pub item: usize,
+}
+
+/// TW_EXTIMAGEINFO asking for exactly one attribute.
+#[repr(C, packed(2))]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TwExtImageInfo1 {
+    pub num_infos: u32,
+    pub info: TwInfo,
+}
+
 /// DAT_EVENT (Windows message loop): the app hands each window message to the source.
 #[repr(C, packed(2))]
 #[derive(Clone, Copy, Debug)]
@@ -349,6 +368,7 @@ pub const DAT_IMAGEINFO: u16 = 0x0101;
 pub const DAT_IMAGELAYOUT: u16 = 0x0102;
 pub const DAT_IMAGEMEMXFER: u16 = 0x0103;
 pub const DAT_IMAGENATIVEXFER: u16 = 0x0104;
+pub const DAT_EXTIMAGEINFO: u16 = 0x010b;
 pub const DAT_ENTRYPOINT: u16 = 0x0403;
 
 // Messages
@@ -396,10 +416,16 @@ pub const ICAP_PHYSICALHEIGHT: u16 = 0x1112;
 pub const ICAP_XRESOLUTION: u16 = 0x1118;
 pub const ICAP_YRESOLUTION: u16 = 0x1119;
 pub const ICAP_BITDEPTH: u16 = 0x112b;
+pub const ICAP_EXTIMAGEINFO: u16 = 0x112f;
 pub const ICAP_AUTODISCARDBLANKPAGES: u16 = 0x1134;
 pub const ICAP_AUTOMATICBORDERDETECTION: u16 = 0x1150;
 pub const ICAP_AUTOMATICDESKEW: u16 = 0x1151;
 pub const ICAP_AUTOMATICROTATE: u16 = 0x1152;
+
+// Extended image info
+pub const TWEI_PAGESIDE: u16 = 0x1245;
+pub const TWCS_TOP: u16 = 1;
+pub const TWCS_BOTTOM: u16 = 2;
 
 // ICAP values
 pub const TWPT_BW: u16 = 0;
@@ -422,6 +448,7 @@ pub const TWRC_DSEVENT: u16 = 4;
 pub const TWRC_NOTDSEVENT: u16 = 5;
 pub const TWRC_XFERDONE: u16 = 6;
 pub const TWRC_ENDOFLIST: u16 = 7;
+pub const TWRC_INFONOTSUPPORTED: u16 = 8;
 pub const TWRC_BUSY: u16 = 10;
 
 // Condition codes
@@ -474,6 +501,8 @@ mod tests {
         assert_eq!(size_of::<TwCallback>(), p + 4 + 2);
         assert_eq!(size_of::<TwCallback2>(), 2 * p + 2);
         assert_eq!(size_of::<TwImageLayout>(), 16 + 12);
+        assert_eq!(size_of::<TwInfo>(), 8 + p);
+        assert_eq!(size_of::<TwExtImageInfo1>(), 4 + 8 + p);
     }
 
     #[test]

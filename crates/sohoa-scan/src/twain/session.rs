@@ -457,6 +457,35 @@ impl Session {
         twimg::decode_native(&bytes?)
     }
 
+    /// TWEI_PAGESIDE of the image just transferred (state 7): `Some(true)` for the back side. Needs
+    /// ICAP_EXTIMAGEINFO enabled in state 4; `None` when the source does not say.
+    pub(crate) fn page_side_is_back(&mut self) -> Option<bool> {
+        let mut x = TwExtImageInfo1 {
+            num_infos: 1,
+            info: TwInfo {
+                info_id: TWEI_PAGESIDE,
+                ..Default::default()
+            },
+        };
+        let rc = self
+            .issue(
+                Op::ExtImageInfo,
+                None,
+                true,
+                &mut x as *mut TwExtImageInfo1 as *mut c_void,
+            )
+            .ok()?;
+        let info = x.info;
+        if rc != TWRC_SUCCESS || info.return_code != TWRC_SUCCESS || info.num_items != 1 {
+            return None;
+        }
+        match info.item as u16 {
+            TWCS_TOP => Some(false),
+            TWCS_BOTTOM => Some(true),
+            _ => None,
+        }
+    }
+
     /// DAT_PENDINGXFERS MSG_ENDXFER (7 → 6 or 5); returns the pending count (0xFFFF = unknown, more).
     pub(crate) fn end_xfer(&mut self) -> Result<u16, ScanError> {
         self.pending_op(Op::EndXfer)

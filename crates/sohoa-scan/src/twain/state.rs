@@ -44,6 +44,7 @@ pub enum Op {
     SetupMemXfer,
     ImageMemXfer,
     ImageNativeXfer,
+    ExtImageInfo,
     EndXfer,
     ResetXfers,
 }
@@ -69,6 +70,7 @@ impl Op {
             Op::SetupMemXfer => (DG_CONTROL, DAT_SETUPMEMXFER, MSG_GET),
             Op::ImageMemXfer => (DG_IMAGE, DAT_IMAGEMEMXFER, MSG_GET),
             Op::ImageNativeXfer => (DG_IMAGE, DAT_IMAGENATIVEXFER, MSG_GET),
+            Op::ExtImageInfo => (DG_IMAGE, DAT_EXTIMAGEINFO, MSG_GET),
             Op::EndXfer => (DG_CONTROL, DAT_PENDINGXFERS, MSG_ENDXFER),
             Op::ResetXfers => (DG_CONTROL, DAT_PENDINGXFERS, MSG_RESET),
         }
@@ -91,6 +93,8 @@ impl Op {
             Op::ImageInfo | Op::SetupMemXfer => s == TransferReady,
             Op::ImageMemXfer => s == TransferReady || s == Transferring,
             Op::ImageNativeXfer => s == TransferReady,
+            // After the image is transferred and before MSG_ENDXFER.
+            Op::ExtImageInfo => s == Transferring,
             Op::EndXfer => s == Transferring || s == TransferReady,
             Op::ResetXfers => s == TransferReady,
         }
