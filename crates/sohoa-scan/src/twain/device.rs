@@ -9,8 +9,8 @@ use super::options::{CAP_OPTIONS, cap_by_name, parse_custom};
 use super::session::{Session, cap_name};
 use super::state::TwainState;
 use crate::{
-    Capabilities, ColorMode, Device, DeviceInfo, OptionDescriptor, OptionKind, OptionValue, Page, PageStream,
-    Resolutions, ScanError, ScanSettings, SetOutcome, Side, Source,
+    Capabilities, ColorMode, Device, DeviceInfo, OptionDescriptor, OptionKind, OptionValue, PageStream,
+    Resolutions, ScanError, ScanSettings, SetOutcome, Source,
 };
 
 /// How images leave the source. Memory is the default: uncompressed strips need no decoder and every
@@ -22,9 +22,9 @@ pub enum TransferMode {
 }
 
 pub struct TwainDevice {
-    session: Session,
+    pub(crate) session: Session,
     info: DeviceInfo,
-    transfer: TransferMode,
+    pub(crate) transfer: TransferMode,
     /// How long to wait for the source to announce an image (feeding, warming up).
     pub(crate) xfer_timeout: Duration,
 }
@@ -281,6 +281,11 @@ impl Device for TwainDevice {
             self.transfer = TransferMode::Native;
         }
         let _ = self.set_one(ICAP_UNITS, TWTY_UINT16, f64::from(TWUN_INCHES));
+        if self.transfer == TransferMode::Memory {
+            // Strips are assembled uncompressed; a source left on JPEG/G4 from an earlier session would
+            // otherwise send compressed buffers.
+            let _ = self.set_one(ICAP_COMPRESSION, TWTY_UINT16, f64::from(TWCP_NONE));
+        }
         let pt = match settings.mode {
             ColorMode::Color => TWPT_RGB,
             ColorMode::Gray => TWPT_GRAY,
@@ -333,7 +338,7 @@ impl Device for TwainDevice {
             self.session.enable()?;
         }
         let dpi = f64::from(settings.dpi);
-        Ok(Box::new(TwainStream {
+        Ok(Box::new(super::stream::TwainStream {
             dev: self,
             index: 0,
             sheet: 0,
@@ -387,113 +392,5 @@ fn option_kind(ty: u16, cap: u16, c: &Container) -> OptionKind {
             step: None,
             list: c.values().iter().map(|v| item_i32(t, *v)).collect(),
         },
-    }
-}
-
-struct TwainStream<'a> {
-    dev: &'a mut TwainDevice,
-    index: u32,
-    /// Sheet of the last image (advanced on every front side).
-    sheet: u32,
-    duplex: bool,
-    ext_side: bool,
-    done: bool,
-    cancelled: bool,
-    first_error: Option<ScanError>,
-    dpi: f64,
-}
-
-impl TwainStream<'_> {
-    fn finish(&mut self) {
-        self.done = true;
-        self.dev.session.unwind_to(TwainState::SourceOpen);
-    }
-
-    fn fail(&mut self, e: ScanError) -> Option<Result<Page, ScanError>> {
-        tracing::warn!(error = %e, pages = self.index, "TWAIN batch stopped");
-        self.finish();
-        Some(Err(e))
-    }
-
-    fn transfer_one(&mut self) -> Result<Page, ScanError> {
-        let s = &mut self.dev.session;
-        let info = s.image_info()?;
-        let image = match self.dev.transfer {
-            TransferMode::Memory => s.memory_xfer(&info)?,
-            TransferMode::Native => s.native_xfer(&info)?,
-        };
-        let (xr, yr) = (info.x_resolution.to_f64(), info.y_resolution.to_f64());
-        let back = match (self.duplex, self.ext_side) {
-            (false, _) => false,
-            (true, true) => s.page_side_is_back().unwrap_or(!self.index.is_multiple_of(2)),
-            (true, false) => !self.index.is_multiple_of(2),
-        };
-        if !back || self.sheet == 0 {
-            self.sheet += 1;
-        }
-        let (sheet, side) = (self.sheet, if back { Side::Back } else { Side::Front });
-        Ok(Page {
-            sheet,
-            side,
-            image,
-            dpi_x: if xr > 0.0 { xr } else { self.dpi },
-            dpi_y: if yr > 0.0 { yr } else { self.dpi },
-        })
-    }
-}
-
-impl PageStream for TwainStream<'_> {
-    fn next_page(&mut self) -> Option<Result<Page, ScanError>> {
-        if self.done {
-            return None;
-        }
-        if let Some(e) = self.first_error.take() {
-            return self.fail(e);
-        }
-        if self.dev.session.state() == TwainState::SourceEnabled {
-            if self.cancelled {
-                self.finish();
-                return None;
-            }
-            if let Err(e) = self.dev.session.wait_xfer_ready(self.dev.xfer_timeout) {
-                return self.fail(e);
-            }
-        }
-        if self.dev.session.state() != TwainState::TransferReady {
-            self.finish();
-            return None;
-        }
-        if self.cancelled {
-            self.finish();
-            return None;
-        }
-        match self.transfer_one() {
-            Ok(page) => {
-                self.index += 1;
-                match self.dev.session.end_xfer() {
-                    Ok(0) => self.finish(),
-                    Ok(_) => {}
-                    Err(e) => {
-                        // The page is ours already; the fault comes with the next call.
-                        self.first_error = Some(e);
-                    }
-                }
-                Some(Ok(page))
-            }
-            Err(e) => self.fail(e),
-        }
-    }
-
-    fn cancel(&mut self) {
-        self.cancelled = true;
-        if self.dev.session.state() == TwainState::TransferReady {
-            let _ = self.dev.session.reset();
-        }
-    }
-}
-
-impl Drop for TwainStream<'_> {
-    fn drop(&mut self) {
-        self.dev.session.unwind_to(TwainState::SourceOpen);
     }
 }

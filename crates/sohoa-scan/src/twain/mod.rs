@@ -13,6 +13,8 @@ mod options;
 mod platform;
 mod session;
 mod state;
+mod stream;
+mod xfer;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
