@@ -29,13 +29,6 @@ pub struct TwainDevice {
     pub(crate) xfer_timeout: Duration,
 }
 
-// SAFETY-free note: `Session` holds raw pointers (the Windows parent window); the trait contract (`Device`
-// is used from one thread at a time) is what TWAIN requires, so moving it between threads is sound.
-#[allow(unsafe_code)]
-// SAFETY: see above; no pointer inside is shared with another thread, and the DSM is only called by the
-// thread currently owning the device.
-unsafe impl Send for TwainDevice {}
-
 impl TwainDevice {
     pub(crate) fn new(mut session: Session, info: DeviceInfo) -> Result<TwainDevice, ScanError> {
         let mut info = info;

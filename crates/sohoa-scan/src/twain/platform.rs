@@ -154,6 +154,11 @@ mod imp {
         }
     }
 
+    // SAFETY: an HWND is a plain handle value. Messages for it are only pumped by the thread that created
+    // it, so a device must be scanned from one thread; `Device` is `Send` but not `Sync`, and the engine
+    // keeps each TWAIN device on its scanner thread, which is what TWAIN requires anyway.
+    unsafe impl Send for Parent {}
+
     impl Drop for Parent {
         fn drop(&mut self) {
             // SAFETY: the window was created by this thread in `new` and is destroyed once.
