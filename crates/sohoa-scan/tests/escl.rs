@@ -153,15 +153,21 @@ fn busy_503_is_retried_with_backoff() {
 
 #[test]
 fn jam_keeps_earlier_pages_and_is_typed() {
-    let srv = Server::start(Behaviour {
-        jam_after: Some(3),
-        ..Default::default()
-    });
-    let mut dev = driver(&srv.root).open(&format!("escl:{}", srv.root)).unwrap();
-    let (pages, err) = collect(dev.as_mut(), &settings(Source::AdfDuplex));
-    assert_eq!(pages.len(), 3);
-    assert_eq!(pages.iter().map(marker).collect::<Vec<_>>(), vec![20, 40, 60]);
-    assert_eq!(err, Some(ScanError::Jammed));
+    for jam_code in [404, 409, 500] {
+        let srv = Server::start(Behaviour {
+            jam_after: Some(3),
+            jam_code,
+            ..Default::default()
+        });
+        let mut dev = driver(&srv.root).open(&format!("escl:{}", srv.root)).unwrap();
+        let (pages, err) = collect(dev.as_mut(), &settings(Source::AdfDuplex));
+        assert_eq!(pages.len(), 3, "{jam_code}");
+        assert_eq!(pages.iter().map(marker).collect::<Vec<_>>(), vec![20, 40, 60]);
+        assert_eq!(err, Some(ScanError::Jammed), "{jam_code}");
+        if jam_code != 404 {
+            assert!(srv.job_deleted(1), "an aborted job is deleted on the scanner");
+        }
+    }
 }
 
 #[test]

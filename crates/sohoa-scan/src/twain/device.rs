@@ -327,8 +327,15 @@ impl Device for TwainDevice {
         {
             first_error = Some(ScanError::FeederEmpty);
         }
-        if first_error.is_none() {
-            self.session.enable()?;
+        if first_error.is_none()
+            && let Err(e) = self.session.enable()
+        {
+            // A paper fault found when the source starts (no paper, jam left in the path) is the stream's
+            // first item, like a fault on any later sheet; anything else fails the scan call itself.
+            if !e.is_paper_fault() {
+                return Err(e);
+            }
+            first_error = Some(e);
         }
         let dpi = f64::from(settings.dpi);
         Ok(Box::new(super::stream::TwainStream {

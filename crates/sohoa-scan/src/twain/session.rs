@@ -422,3 +422,27 @@ impl Drop for Session {
 pub fn cap_name(cap: u16) -> String {
     super::options::cap_by_id(cap).map_or_else(|| format!("0x{cap:04x}"), |c| c.name.to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn condition_codes_map_to_operator_faults() {
+        assert_eq!(condition_error(TWCC_PAPERJAM, "x"), ScanError::Jammed);
+        assert_eq!(condition_error(TWCC_PAPERDOUBLEFEED, "x"), ScanError::DoubleFeed);
+        assert_eq!(condition_error(TWCC_NOMEDIA, "x"), ScanError::FeederEmpty);
+        assert_eq!(condition_error(TWCC_INTERLOCK, "x"), ScanError::CoverOpen);
+        assert_eq!(condition_error(TWCC_MAXCONNECTIONS, "x"), ScanError::Busy);
+        assert!(
+            matches!(condition_error(TWCC_BADVALUE, "dpi"), ScanError::InvalidOption { name, .. } if name == "dpi")
+        );
+        assert!(
+            matches!(condition_error(TWCC_SEQERROR, "x"), ScanError::Protocol(m) if m.contains("TWCC_SEQERROR"))
+        );
+        assert!(matches!(
+            condition_error(TWCC_CAPUNSUPPORTED, "x"),
+            ScanError::Unsupported(_)
+        ));
+    }
+}

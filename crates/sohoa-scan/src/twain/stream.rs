@@ -1,6 +1,7 @@
 //! The page stream of a TWAIN scan: one image per `next_page`, walking the pending-transfer loop.
 
 use super::device::{TransferMode, TwainDevice};
+use super::ffi;
 use super::state::TwainState;
 use crate::{Page, PageStream, ScanError, Side};
 
@@ -21,6 +22,13 @@ impl TwainStream<'_> {
     fn finish(&mut self) {
         self.done = true;
         self.dev.session.unwind_to(TwainState::SourceOpen);
+    }
+
+    fn feeder_empty(&mut self) -> bool {
+        self.dev
+            .session
+            .cap_get(ffi::CAP_FEEDERLOADED, ffi::MSG_GETCURRENT)
+            .is_ok_and(|c| c.current() == Some(0))
     }
 
     fn fail(&mut self, e: ScanError) -> Option<Result<Page, ScanError>> {
@@ -70,6 +78,14 @@ impl PageStream for TwainStream<'_> {
                 return None;
             }
             if let Err(e) = self.dev.session.wait_xfer_ready(self.dev.xfer_timeout) {
+                // Sources without paper often just ask to be closed (MSG_CLOSEDSREQ) before the first image.
+                let e =
+                    if e == ScanError::Cancelled && self.index == 0 && !self.cancelled && self.feeder_empty()
+                    {
+                        ScanError::FeederEmpty
+                    } else {
+                        e
+                    };
                 return self.fail(e);
             }
         }

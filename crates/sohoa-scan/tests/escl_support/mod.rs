@@ -15,6 +15,8 @@ pub struct Behaviour {
     pub busy_before_each_page: u32,
     pub busy_forever: bool,
     pub jam_after: Option<u32>,
+    /// What NextDocument answers at the jam (404 ends the job; HP devices answer 409).
+    pub jam_code: u16,
     pub adf_empty: bool,
     pub formats: Vec<&'static str>,
 }
@@ -26,6 +28,7 @@ impl Default for Behaviour {
             busy_before_each_page: 0,
             busy_forever: false,
             jam_after: None,
+            jam_code: 404,
             adf_empty: false,
             formats: vec!["image/png", "image/jpeg"],
         }
@@ -266,7 +269,7 @@ fn route(
                 .is_some_and(|n| s.jobs.get(&id).is_some_and(|j| j.served >= n));
             if jam_now {
                 s.jammed = true;
-                return empty(404);
+                return empty(b.jam_code);
             }
             let Some(job) = s.jobs.get_mut(&id) else {
                 return empty(404);
