@@ -17,9 +17,12 @@ pub fn fake_dsm() -> PathBuf {
         let mut cmd = Command::new(cargo);
         cmd.args(["build", "--quiet", "-p", "sohoa-twain-fake", "--target-dir"])
             .arg(&target_dir);
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            cmd.arg("--release");
-        }
+        // The profile directory is named after the profile, except `dev`, which builds into `debug`.
+        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+            Some("debug") | None => "dev".to_owned(),
+            Some(other) => other.to_owned(),
+        };
+        cmd.args(["--profile", &profile]);
         let st = cmd
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .status()
