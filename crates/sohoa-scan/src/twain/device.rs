@@ -81,11 +81,18 @@ pub(crate) fn probe_sources(s: &mut Session) -> Result<(Vec<Source>, bool), Scan
     let mut sources = Vec::new();
     match s.cap_get(CAP_FEEDERENABLED, MSG_GET) {
         Ok(c) => {
+            // Many sources answer MSG_GET with a ONEVALUE holding only the current setting; whether the
+            // other paper path exists then shows in MSG_QUERYSUPPORT (settable means both exist).
+            let settable = !matches!(c, Container::One { .. })
+                || s.cap_get(CAP_FEEDERENABLED, MSG_QUERYSUPPORT)
+                    .ok()
+                    .and_then(|q| q.current())
+                    .is_some_and(|flags| flags & TWQC_SET != 0);
             let vals = c.values();
-            if vals.contains(&0) || !matches!(c, Container::One { .. }) {
+            if vals.contains(&0) || settable {
                 sources.push(Source::Flatbed);
             }
-            if vals.iter().any(|v| *v != 0) || !matches!(c, Container::One { .. }) {
+            if vals.iter().any(|v| *v != 0) || settable {
                 sources.push(Source::Adf);
             }
         }

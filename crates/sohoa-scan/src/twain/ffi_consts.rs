@@ -122,6 +122,9 @@ pub const TWCP_NONE: u16 = 0;
 pub const TWBP_DISABLE: i32 = -2;
 pub const TWBP_AUTO: i32 = -1;
 
+/// MSG_QUERYSUPPORT flag: the capability accepts MSG_SET.
+pub const TWQC_SET: u32 = 0x0002;
+
 // Return codes
 pub const TWRC_SUCCESS: u16 = 0;
 pub const TWRC_FAILURE: u16 = 1;
