@@ -7,10 +7,14 @@
 
 mod driver;
 mod error;
+pub mod escl;
+pub mod twain;
 mod types;
 
 pub use driver::{Device, Driver, PageStream};
 pub use error::ScanError;
+pub use escl::EsclDriver;
+pub use twain::TwainDriver;
 pub use types::{
     Capabilities, ColorMode, DeviceInfo, DriverKind, OptionDescriptor, OptionKind, OptionValue, Page,
     Resolutions, ScanArea, ScanSettings, SetOutcome, Side, Source,
