@@ -9,6 +9,12 @@ mod driver;
 mod error;
 mod types;
 
+pub mod profile;
+pub mod registry;
+pub mod sane;
+pub mod spool;
+pub mod worker;
+
 pub use driver::{Device, Driver, PageStream};
 pub use error::ScanError;
 pub use types::{

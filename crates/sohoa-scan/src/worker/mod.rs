@@ -1,0 +1,374 @@
+//! Crash isolation: native scanner drivers run in a worker process.
+//!
+//! Vendor SANE backends and TWAIN sources are closed or barely maintained C code; a segfault in one of
+//! them must cost the officer one scan, not the app with its unsaved work (NAPS2 learned this the hard way,
+//! issues #196 and #731). So the app never loads them: it starts a worker (`sohoa scan-worker` or the
+//! `sohoa-scan-worker` binary) and speaks a small framed protocol over the worker's stdin/stdout
+//! (`protocol`). One worker per open device, one for each discovery, so a wedged device never blocks
+//! another. If the worker dies mid-scan, the page stream yields [`ScanError::DriverCrashed`] after the
+//! pages already received, which the caller has (and has spooled) already.
+//!
+//! Chosen over threads (a segfault kills every thread) and over gRPC/named pipes as NAPS2 does (a pipe
+//! pair needs no extra crate and works the same on Windows and Linux).
+
+mod protocol;
+mod serve;
+
+use std::ffi::OsString;
+use std::io::{BufReader, BufWriter};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub use serve::serve;
+
+use protocol::{Request, Response};
+
+use crate::{
+    Capabilities, Device, DeviceInfo, Driver, DriverKind, OptionValue, Page, PageStream, ScanError,
+    ScanSettings, SetOutcome,
+};
+
+/// How to start a worker process.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkerCommand {
+    pub program: PathBuf,
+    pub args: Vec<OsString>,
+    /// Extra environment for the worker only (e.g. `SANE_CONFIG_DIR`), so the app's own environment is
+    /// never modified.
+    pub env: Vec<(OsString, OsString)>,
+}
+
+impl WorkerCommand {
+    pub fn new(program: impl Into<PathBuf>) -> WorkerCommand {
+        WorkerCommand {
+            program: program.into(),
+            args: Vec::new(),
+            env: Vec::new(),
+        }
+    }
+
+    pub fn arg(mut self, a: impl Into<OsString>) -> WorkerCommand {
+        self.args.push(a.into());
+        self
+    }
+
+    pub fn env(mut self, k: impl Into<OsString>, v: impl Into<OsString>) -> WorkerCommand {
+        self.env.push((k.into(), v.into()));
+        self
+    }
+
+    /// `SOHOA_SCAN_WORKER`, else `sohoa-scan-worker` next to the running program (or one directory up,
+    /// where Cargo puts binaries relative to test executables).
+    pub fn locate() -> Option<WorkerCommand> {
+        if let Some(p) = std::env::var_os("SOHOA_SCAN_WORKER") {
+            return Some(WorkerCommand::new(p));
+        }
+        let exe = std::env::current_exe().ok()?;
+        let name = format!("sohoa-scan-worker{}", std::env::consts::EXE_SUFFIX);
+        let dir = exe.parent()?;
+        [dir.join(&name), dir.parent()?.join(&name)]
+            .into_iter()
+            .find(|p| p.is_file())
+            .map(WorkerCommand::new)
+    }
+}
+
+fn crashed(detail: impl Into<String>) -> ScanError {
+    ScanError::DriverCrashed(detail.into())
+}
+
+/// A running worker and its pipes.
+struct Conn {
+    child: Child,
+    tx: BufWriter<ChildStdin>,
+    rx: BufReader<ChildStdout>,
+    dead: bool,
+}
+
+impl Conn {
+    fn start(cmd: &WorkerCommand, driver: DriverKind) -> Result<Conn, ScanError> {
+        let kind = serde_json::to_value(driver)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let mut child = Command::new(&cmd.program)
+            .args(&cmd.args)
+            .arg("--driver")
+            .arg(kind)
+            .envs(cmd.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| crashed(format!("cannot start {}: {e}", cmd.program.display())))?;
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            let _ = child.kill();
+            return Err(crashed("the worker has no pipes"));
+        };
+        let mut conn = Conn {
+            child,
+            tx: BufWriter::new(stdin),
+            rx: BufReader::with_capacity(1 << 20, stdout),
+            dead: false,
+        };
+        match conn.recv()? {
+            Response::Ready { version } if version == protocol::VERSION => Ok(conn),
+            other => Err(ScanError::Protocol(format!(
+                "unexpected worker greeting {other:?}"
+            ))),
+        }
+    }
+
+    /// Why the worker is gone (exit code or signal), waiting briefly for the OS to report it.
+    fn death(&mut self) -> ScanError {
+        self.dead = true;
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => return crashed(format!("the scanner worker exited ({status})")),
+                Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+                _ => return crashed("the scanner worker stopped answering"),
+            }
+        }
+    }
+
+    fn send(&mut self, req: &Request) -> Result<(), ScanError> {
+        if self.dead {
+            return Err(crashed("the scanner worker is gone"));
+        }
+        protocol::send(&mut self.tx, req).map_err(|_| self.death())
+    }
+
+    fn recv(&mut self) -> Result<Response, ScanError> {
+        protocol::recv(&mut self.rx).map_err(|_| self.death())
+    }
+
+    fn call(&mut self, req: &Request) -> Result<Response, ScanError> {
+        self.send(req)?;
+        match self.recv()? {
+            Response::Error { error } => Err(error.into()),
+            r => Ok(r),
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        if !self.dead {
+            let _ = protocol::send(&mut self.tx, &Request::Close);
+        }
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        tracing::warn!(pid = self.child.id(), "scanner worker did not exit; killing it");
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn unexpected(r: Response) -> ScanError {
+    ScanError::Protocol(format!("unexpected worker answer {r:?}"))
+}
+
+/// A driver whose native code runs in worker processes.
+pub struct WorkerDriver {
+    cmd: WorkerCommand,
+    kind: DriverKind,
+}
+
+impl WorkerDriver {
+    pub fn new(cmd: WorkerCommand, kind: DriverKind) -> WorkerDriver {
+        WorkerDriver { cmd, kind }
+    }
+
+    /// Like [`Driver::open`], keeping the concrete type (its worker's pid is what a supervisor or a test
+    /// needs).
+    pub fn open_device(&self, id: &str) -> Result<WorkerDevice, ScanError> {
+        let mut conn = Conn::start(&self.cmd, self.kind)?;
+        match conn.call(&Request::Open { id: id.to_owned() })? {
+            Response::Opened { info } => Ok(WorkerDevice { conn, info }),
+            r => Err(unexpected(r)),
+        }
+    }
+}
+
+impl Driver for WorkerDriver {
+    fn kind(&self) -> DriverKind {
+        self.kind
+    }
+
+    fn discover(&self) -> Result<Vec<DeviceInfo>, ScanError> {
+        let mut conn = Conn::start(&self.cmd, self.kind)?;
+        match conn.call(&Request::Discover)? {
+            Response::Devices { devices } => Ok(devices),
+            r => Err(unexpected(r)),
+        }
+    }
+
+    fn open(&self, id: &str) -> Result<Box<dyn Device>, ScanError> {
+        Ok(Box::new(self.open_device(id)?))
+    }
+}
+
+/// A device open in its own worker.
+pub struct WorkerDevice {
+    conn: Conn,
+    info: DeviceInfo,
+}
+
+impl WorkerDevice {
+    pub fn worker_pid(&self) -> u32 {
+        self.conn.pid()
+    }
+}
+
+impl Device for WorkerDevice {
+    fn info(&self) -> &DeviceInfo {
+        &self.info
+    }
+
+    fn capabilities(&mut self) -> Result<Capabilities, ScanError> {
+        match self.conn.call(&Request::Capabilities)? {
+            Response::Capabilities { caps } => Ok(caps),
+            r => Err(unexpected(r)),
+        }
+    }
+
+    fn set_option(&mut self, name: &str, value: OptionValue) -> Result<SetOutcome, ScanError> {
+        let req = Request::SetOption {
+            name: name.to_owned(),
+            value,
+        };
+        match self.conn.call(&req)? {
+            Response::Set { outcome } => Ok(outcome),
+            r => Err(unexpected(r)),
+        }
+    }
+
+    fn scan(&mut self, settings: &ScanSettings) -> Result<Box<dyn PageStream + '_>, ScanError> {
+        let req = Request::Scan {
+            settings: settings.clone(),
+        };
+        match self.conn.call(&req)? {
+            Response::ScanStarted => Ok(Box::new(WorkerStream {
+                conn: &mut self.conn,
+                ended: false,
+            })),
+            r => Err(unexpected(r)),
+        }
+    }
+}
+
+struct WorkerStream<'a> {
+    conn: &'a mut Conn,
+    ended: bool,
+}
+
+impl WorkerStream<'_> {
+    fn end(&mut self) {
+        if !self.ended {
+            self.ended = true;
+            if !self.conn.dead {
+                let _ = self.conn.call(&Request::EndScan);
+            }
+        }
+    }
+
+    fn page(&mut self) -> Result<Option<Page>, ScanError> {
+        match self.conn.call(&Request::NextPage)? {
+            Response::Page {
+                sheet,
+                side,
+                dpi_x,
+                dpi_y,
+                width,
+                height,
+                pixels,
+            } => {
+                let bytes = protocol::read_frame(&mut self.conn.rx).map_err(|_| self.conn.death())?;
+                let image = protocol::decode_image(width, height, pixels, bytes)?;
+                Ok(Some(Page {
+                    sheet,
+                    side,
+                    image,
+                    dpi_x,
+                    dpi_y,
+                }))
+            }
+            Response::EndOfScan => Ok(None),
+            r => Err(unexpected(r)),
+        }
+    }
+}
+
+impl PageStream for WorkerStream<'_> {
+    fn next_page(&mut self) -> Option<Result<Page, ScanError>> {
+        if self.ended {
+            return None;
+        }
+        match self.page() {
+            Ok(Some(p)) => Some(Ok(p)),
+            Ok(None) => {
+                self.end();
+                None
+            }
+            Err(e) => {
+                self.end();
+                Some(Err(e))
+            }
+        }
+    }
+
+    fn cancel(&mut self) {
+        if !self.ended && !self.conn.dead {
+            let _ = self.conn.call(&Request::Cancel);
+        }
+        self.end();
+    }
+}
+
+impl Drop for WorkerStream<'_> {
+    fn drop(&mut self) {
+        self.end();
+    }
+}
+
+/// The worker's entry point (`--driver KIND`): serves stdin/stdout until the app closes it.
+/// Shared by the `sohoa-scan-worker` binary and the CLI's hidden `sohoa scan-worker`.
+pub fn main_with_args(args: &[String]) -> std::process::ExitCode {
+    let kind = args
+        .windows(2)
+        .find(|w| w[0] == "--driver")
+        .map_or("sane", |w| w[1].as_str());
+    let driver: Box<dyn Driver> = match kind {
+        "sane" => match crate::profile::Profiles::from_env() {
+            Ok(p) => Box::new(crate::sane::SaneDriver::new(std::sync::Arc::new(p))),
+            Err(e) => {
+                eprintln!("sohoa-scan-worker: {e}");
+                return std::process::ExitCode::from(3);
+            }
+        },
+        other => {
+            eprintln!("sohoa-scan-worker: unknown driver '{other}'");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let mut input = std::io::stdin().lock();
+    let mut output = BufWriter::new(std::io::stdout().lock());
+    match serve(driver.as_ref(), &mut input, &mut output) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sohoa-scan-worker: {e}");
+            std::process::ExitCode::from(6)
+        }
+    }
+}
