@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use clap::Args;
 use serde_json::json;
 use sohoa_engine::{Engine, ErrorClass, ScanRecordError, scan_class};
-use sohoa_scan::profile::{Preset, Profiles};
+use sohoa_scan::profile::{Preset, ProfileError, Profiles};
 use sohoa_scan::registry::{Registry, default_registry};
 use sohoa_scan::worker::WorkerCommand;
 use sohoa_scan::{ColorMode, Page, ScanError, ScanSettings, Source};
@@ -54,7 +54,9 @@ pub struct ScanArgs {
 }
 
 fn registry() -> anyhow::Result<Registry> {
-    let profiles = Arc::new(Profiles::from_env()?);
+    let profiles = Arc::new(
+        Profiles::from_env().map_err(|e| anyhow::anyhow!("{} — {e} [{}]", e.message_vi(), e.code()))?,
+    );
     let worker = std::env::current_exe()
         .ok()
         .map(|exe| WorkerCommand::new(exe).arg("scan-worker"));
@@ -97,7 +99,7 @@ fn source_name(s: Source) -> &'static str {
 
 /// A preset (or the Decree 30-safe defaults: colour, 300 dpi) with the command-line overrides applied; a
 /// legal-copy preset whose overrides break Decree 30 is refused with the reason.
-fn settings(a: &ScanArgs) -> anyhow::Result<(ScanSettings, Option<String>)> {
+fn settings(a: &ScanArgs) -> Result<(ScanSettings, Option<String>), ProfileError> {
     let profiles = Profiles::from_env()?;
     let mut preset = match &a.profile {
         Some(p) => profiles.preset(p)?.clone(),
@@ -113,11 +115,20 @@ fn settings(a: &ScanArgs) -> anyhow::Result<(ScanSettings, Option<String>)> {
             legal_copy: false,
         },
     };
-    if let Some(s) = &a.source {
-        preset.source = serde_json::from_value(json!(s))?;
+    // clap has already limited both to the enum's kebab-case names.
+    if let Some(s) = a
+        .source
+        .as_deref()
+        .and_then(|s| serde_json::from_value(json!(s)).ok())
+    {
+        preset.source = s;
     }
-    if let Some(m) = &a.mode {
-        preset.mode = serde_json::from_value(json!(m))?;
+    if let Some(m) = a
+        .mode
+        .as_deref()
+        .and_then(|m| serde_json::from_value(json!(m)).ok())
+    {
+        preset.mode = m;
     }
     if let Some(d) = a.dpi {
         preset.dpi = d;
@@ -126,6 +137,23 @@ fn settings(a: &ScanArgs) -> anyhow::Result<(ScanSettings, Option<String>)> {
     let mut s = preset.settings();
     s.max_pages = a.max_pages;
     Ok((s, a.profile.clone()))
+}
+
+/// A refused preset (Decree 30, unknown name) is the caller's input: exit code 3 or 4, with the reason.
+fn profile_fail(e: &ProfileError, json: bool) -> anyhow::Result<ExitCode> {
+    if json {
+        println!(
+            "{}",
+            json!({"ok": false, "error": {"code": e.code(), "message": e.message_vi(), "message_en": e.to_string()}})
+        );
+    }
+    eprintln!("sohoa: {} — {e} [{}]", e.message_vi(), e.code());
+    let class = match e {
+        ProfileError::UnknownPreset(_) => ErrorClass::NotFound,
+        ProfileError::Io { .. } => ErrorClass::Io,
+        _ => ErrorClass::Invalid,
+    };
+    Ok(ExitCode::from(exit_code(class)))
 }
 
 fn fail(e: &ScanError, json: bool, extra: serde_json::Value) -> anyhow::Result<ExitCode> {
@@ -144,7 +172,10 @@ pub fn scan(a: ScanArgs, data_dir: Option<&Path>, json: bool) -> anyhow::Result<
     if a.unfinished || a.attach.is_some() || a.discard.is_some() {
         return recovery(&a, &open_engine(data_dir)?, json);
     }
-    let (settings, preset) = settings(&a)?;
+    let (settings, preset) = match settings(&a) {
+        Ok(s) => s,
+        Err(e) => return profile_fail(&e, json),
+    };
     let id = a.device.clone().unwrap_or_default();
     let registry = registry()?;
     if let Some(record) = &a.record {

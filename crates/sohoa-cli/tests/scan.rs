@@ -1,0 +1,211 @@
+//! `sohoa devices` and `sohoa scan` against the SANE `test` backend, through the real binary and its
+//! crash-isolated `scan-worker`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+struct Desk {
+    dir: tempfile::TempDir,
+}
+
+impl Desk {
+    fn new() -> Desk {
+        let dir = tempfile::tempdir().unwrap();
+        let sane = dir.path().join("sane");
+        std::fs::create_dir(&sane).unwrap();
+        std::fs::write(sane.join("dll.conf"), "test\n").unwrap();
+        std::fs::write(
+            sane.join("test.conf"),
+            "number_of_devices 2\ngeometry_min 0.0\ngeometry_max 300.0\ngeometry_quant 1.0\nbr_x 210.0\nbr_y 297.0\n",
+        )
+        .unwrap();
+        Desk { dir }
+    }
+
+    fn path(&self, p: &str) -> PathBuf {
+        self.dir.path().join(p)
+    }
+
+    fn sohoa(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_sohoa"))
+            .arg("--data-dir")
+            .arg(self.path("data"))
+            .args(args)
+            .env("SANE_CONFIG_DIR", self.path("sane"))
+            .env("SOHOA_USER", "can-bo-test")
+            .env_remove("SOHOA_SCANNER_PROFILES")
+            .env_remove("SOHOA_LOG")
+            .output()
+            .unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let out = self.sohoa(&all);
+        assert!(
+            out.status.success(),
+            "sohoa {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+fn pngs(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn devices_json_lists_the_sane_test_scanners() {
+    let desk = Desk::new();
+    let v = desk.json(&["devices"]);
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["id"], "test:0");
+    assert_eq!(list[0]["driver"], "sane");
+    assert_eq!(list[0]["sources"], serde_json::json!(["flatbed", "adf"]));
+    assert_eq!(list[0]["duplex"], false);
+    let human = desk.sohoa(&["devices"]);
+    assert!(String::from_utf8_lossy(&human.stdout).contains("test:1"));
+}
+
+#[test]
+fn scan_adf_to_a_folder_writes_ten_numbered_pages() {
+    let desk = Desk::new();
+    let out = desk.path("out");
+    let v = desk.json(&[
+        "scan",
+        "--device",
+        "test:0",
+        "--source",
+        "adf",
+        "--dpi",
+        "50",
+        "--mode",
+        "gray",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["pages"].as_array().unwrap().len(), 10);
+    let files = pngs(&out);
+    assert_eq!(files.first().map(String::as_str), Some("page-001.png"));
+    assert_eq!(files.len(), 10);
+    assert_eq!(files[9], "page-010.png");
+    let img = image::open(out.join("page-010.png")).unwrap();
+    // A4 (the test.conf default area is the whole 300 mm bed) at 50 dpi, 8-bit grey.
+    assert_eq!((img.width(), img.height()), (590, 590));
+    assert!(img.as_luma8().is_some());
+}
+
+#[test]
+fn scan_into_a_record_stores_one_version_with_every_page() {
+    let desk = Desk::new();
+    let rec = desk.json(&[
+        "record",
+        "new",
+        "--kind",
+        "residence",
+        "--owner-id",
+        "079203001234",
+        "--type",
+        "CT01",
+        "--field",
+        "household_head=Nguyễn Văn An",
+        "--field",
+        "address=12 Lý Thường Kiệt, Hoàn Kiếm, Hà Nội",
+    ]);
+    let id = rec["id"].as_str().unwrap_or_else(|| panic!("{rec}")).to_owned();
+    let v = desk.json(&[
+        "scan",
+        "--device",
+        "test:0",
+        "--profile",
+        "residence-dossier",
+        "--source",
+        "adf",
+        "--dpi",
+        "200",
+        "--max-pages",
+        "3",
+        "--record",
+        &id,
+    ]);
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(v["scan"]["pages"], 3);
+    assert_eq!(v["scan"]["import"]["version"], 1);
+    let shown = desk.json(&["record", "show", &id]);
+    assert_eq!(shown["summary"]["page_count"], 3, "{shown}");
+    // The spool is gone once the pages are in the record.
+    assert_eq!(desk.json(&["scan", "--unfinished"]), serde_json::json!([]));
+}
+
+#[test]
+fn presets_that_break_decree30_and_unknown_devices_are_refused_with_reasons() {
+    let desk = Desk::new();
+    let out = desk.path("out");
+    let o = desk.sohoa(&[
+        "scan",
+        "--device",
+        "test:0",
+        "--profile",
+        "cccd-card",
+        "--dpi",
+        "150",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "profile.decree30_low_dpi");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Nghị định 30"));
+    let o = desk.sohoa(&[
+        "scan",
+        "--device",
+        "test:0",
+        "--profile",
+        "cccd-card",
+        "--mode",
+        "gray",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("profile.decree30_not_colour"));
+    let o = desk.sohoa(&[
+        "scan",
+        "--device",
+        "nosuch:9",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(4), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "scan.no_device");
+    // The test scanner has no duplex path: refusing beats scanning only the fronts.
+    let o = desk.sohoa(&[
+        "scan",
+        "--device",
+        "test:0",
+        "--source",
+        "adf-duplex",
+        "--dpi",
+        "50",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("scan.unsupported"));
+    assert!(!out.join("page-001.png").exists());
+}
