@@ -69,7 +69,10 @@ fn devices_json_lists_the_sane_test_scanners() {
     let desk = Desk::new();
     let v = desk.json(&["devices"]);
     let list = v.as_array().unwrap();
-    assert_eq!(list.len(), 2);
+    // The training-mode demo scanner comes first, then the desk's own SANE devices.
+    assert_eq!(list.len(), 3, "{v}");
+    assert_eq!(list[0]["id"], "demo");
+    let list = &list[1..];
     assert_eq!(list[0]["id"], "test:0");
     assert_eq!(list[0]["driver"], "sane");
     assert_eq!(list[0]["sources"], serde_json::json!(["flatbed", "adf"]));
@@ -208,4 +211,31 @@ fn presets_that_break_decree30_and_unknown_devices_are_refused_with_reasons() {
     assert_eq!(o.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&o.stderr).contains("scan.unsupported"));
     assert!(!out.join("page-001.png").exists());
+}
+
+#[test]
+fn the_demo_scanner_scans_colour_pages_for_training() {
+    let desk = Desk::new();
+    let out = desk.path("out");
+    let v = desk.json(&[
+        "scan",
+        "--device",
+        "demo",
+        "--source",
+        "adf",
+        "--dpi",
+        "50",
+        "--max-pages",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(v["pages"].as_array().unwrap().len(), 2);
+    let img = image::open(out.join("page-002.png")).unwrap().to_rgb8();
+    // Without a preset the whole 300 mm bed is scanned; the demo draws the colour test pattern.
+    assert_eq!((img.width(), img.height()), (590, 590));
+    assert!(
+        img.pixels().any(|p| p[0] != p[1] || p[1] != p[2]),
+        "the demo pages should be in colour"
+    );
 }

@@ -3,7 +3,11 @@
 //! Drivers are added, not hard-wired: SANE today, TWAIN/eSCL/folder drivers join with one `add` call each.
 //! A driver that fails to enumerate is reported next to the devices the others found, never hides them.
 
+mod demo;
+
 use std::sync::Arc;
+
+pub use demo::{DEMO_ID, DemoDriver};
 
 use crate::profile::Profiles;
 use crate::worker::{WorkerCommand, WorkerDriver};
@@ -65,9 +69,13 @@ impl Registry {
 }
 
 /// The desk's registry: native drivers through a worker process when one is available (the normal case),
-/// in-process otherwise (a developer build without the worker binary; logged).
+/// in-process otherwise (a developer build without the worker binary; logged), plus the training-mode
+/// demo scanner when the SANE test backend is installed.
 pub fn default_registry(worker: Option<WorkerCommand>, profiles: Arc<Profiles>) -> Registry {
     let mut r = Registry::new();
+    if let Some(demo) = worker.clone().and_then(DemoDriver::new) {
+        r.add(Box::new(demo));
+    }
     match worker {
         Some(cmd) => r.add(Box::new(WorkerDriver::new(cmd, DriverKind::Sane))),
         None => {
