@@ -258,3 +258,41 @@ fn lineart_three_pass_colour_and_unsupported_duplex() {
     s.source = Source::AdfDuplex;
     assert!(matches!(dev.scan(&s).err(), Some(ScanError::Unsupported(_))));
 }
+
+/// Network scanners come through sane-airscan: a configured eSCL scanner that is switched off is listed,
+/// and opening it is a typed error, not a hang or a crash.
+#[test]
+fn airscan_network_scanner_is_listed_and_an_unreachable_one_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    common::sane_config(dir.path());
+    std::fs::write(dir.path().join("dll.conf"), "test\nairscan\n").unwrap();
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+    std::fs::write(
+        dir.path().join("airscan.conf"),
+        "[devices]\n\"Kyocera Lab\" = http://127.0.0.1:9/eSCL\n[options]\ndiscovery = disable\n",
+    )
+    .unwrap();
+    let driver = common::worker(dir.path());
+    let devices = driver.discover().unwrap();
+    let net = devices
+        .iter()
+        .find(|d| d.id.starts_with("airscan:"))
+        .expect("airscan device listed");
+    assert!(net.name.contains("Kyocera Lab"), "{net:?}");
+    assert!(
+        net.sources.is_empty(),
+        "an unreachable scanner has no known sources: {net:?}"
+    );
+    assert!(devices.iter().any(|d| d.id == "test:0"));
+    let err = driver
+        .open(&net.id)
+        .err()
+        .expect("opening an unreachable scanner fails");
+    assert!(
+        matches!(
+            err,
+            ScanError::Io(_) | ScanError::NoDevice(_) | ScanError::Protocol(_)
+        ),
+        "{err:?}"
+    );
+}

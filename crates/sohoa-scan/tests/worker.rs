@@ -63,3 +63,44 @@ fn missing_libsane_means_no_devices() {
         Some(ScanError::NoDevice(_))
     ));
 }
+
+/// A driver that stops answering (a wedged USB transfer) is killed after the page timeout: the caller gets
+/// `Timeout` with the pages it already has, instead of hanging with the driver.
+#[test]
+fn a_wedged_driver_is_a_timeout_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    common::sane_config(dir.path());
+    let timeouts = sohoa_scan::worker::Timeouts {
+        call: std::time::Duration::from_secs(30),
+        page: std::time::Duration::from_millis(400),
+    };
+    let mut dev = common::worker(dir.path())
+        .with_timeouts(timeouts)
+        .open_device("test:0")
+        .unwrap();
+    let mut s = common::settings(Source::Adf, ColorMode::Gray, 25);
+    // First page at normal speed, then 200 ms per buffer: far over the 400 ms page budget.
+    s.max_pages = Some(1);
+    assert!(dev.scan(&s).unwrap().next_page().unwrap().is_ok());
+    dev.set_option("read-limit", OptionValue::Bool(true)).unwrap();
+    dev.set_option("read-limit-size", OptionValue::Int(1024)).unwrap();
+    dev.set_option("read-delay", OptionValue::Bool(true)).unwrap();
+    dev.set_option("read-delay-duration", OptionValue::Int(200_000))
+        .unwrap();
+    // A full 300 mm bed at 100 dpi is ~1.4 MB: many delayed buffers.
+    s.max_pages = None;
+    s.dpi = 100;
+    s.area = None;
+    let pid = dev.worker_pid();
+    let t = std::time::Instant::now();
+    let mut stream = dev.scan(&s).unwrap();
+    assert_eq!(stream.next_page().unwrap().err(), Some(ScanError::Timeout));
+    assert!(t.elapsed() < std::time::Duration::from_secs(5));
+    drop(stream);
+    // The wedged worker was killed, not left behind.
+    let alive = std::path::Path::new(&format!("/proc/{pid}")).exists()
+        && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .unwrap_or_default()
+            .contains(") Z ");
+    assert!(!alive, "worker {pid} still running");
+}

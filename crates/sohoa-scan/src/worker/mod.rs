@@ -13,11 +13,13 @@
 
 mod protocol;
 mod serve;
+mod stdio;
 
 use std::ffi::OsString;
 use std::io::{BufReader, BufWriter};
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 pub use serve::serve;
@@ -78,16 +80,36 @@ fn crashed(detail: impl Into<String>) -> ScanError {
     ScanError::DriverCrashed(detail.into())
 }
 
-/// A running worker and its pipes.
+/// How long the worker may stay silent before it is presumed wedged and killed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timeouts {
+    /// Discovery, open, options, starting a scan (a USB scanner warming its lamp takes ~30 s).
+    pub call: Duration,
+    /// One page (a 600 dpi colour A3 page on a USB 1.1 scanner takes minutes).
+    pub page: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            call: Duration::from_secs(120),
+            page: Duration::from_secs(600),
+        }
+    }
+}
+
+/// A running worker and its pipes. Frames are read by a thread of their own so a wedged driver is a
+/// timeout (and a killed worker), never an app that hangs with it.
 struct Conn {
     child: Child,
     tx: BufWriter<ChildStdin>,
-    rx: BufReader<ChildStdout>,
+    frames: Receiver<std::io::Result<Vec<u8>>>,
+    timeouts: Timeouts,
     dead: bool,
 }
 
 impl Conn {
-    fn start(cmd: &WorkerCommand, driver: DriverKind) -> Result<Conn, ScanError> {
+    fn start(cmd: &WorkerCommand, driver: DriverKind, timeouts: Timeouts) -> Result<Conn, ScanError> {
         let kind = serde_json::to_value(driver)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
@@ -104,15 +126,35 @@ impl Conn {
             .map_err(|e| crashed(format!("cannot start {}: {e}", cmd.program.display())))?;
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             let _ = child.kill();
+            let _ = child.wait();
             return Err(crashed("the worker has no pipes"));
         };
+        let (frames_tx, frames) = mpsc::channel();
+        let reader = std::thread::Builder::new()
+            .name("scan-worker-reader".to_owned())
+            .spawn(move || {
+                let mut rx = BufReader::with_capacity(1 << 20, stdout);
+                loop {
+                    let frame = protocol::read_frame(&mut rx);
+                    let end = frame.is_err();
+                    if frames_tx.send(frame).is_err() || end {
+                        break;
+                    }
+                }
+            });
+        if reader.is_err() {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(crashed("cannot start the worker reader thread"));
+        }
         let mut conn = Conn {
             child,
             tx: BufWriter::new(stdin),
-            rx: BufReader::with_capacity(1 << 20, stdout),
+            frames,
+            timeouts,
             dead: false,
         };
-        match conn.recv()? {
+        match conn.recv(timeouts.call)? {
             Response::Ready { version } if version == protocol::VERSION => Ok(conn),
             other => Err(ScanError::Protocol(format!(
                 "unexpected worker greeting {other:?}"
@@ -140,16 +182,42 @@ impl Conn {
         protocol::send(&mut self.tx, req).map_err(|_| self.death())
     }
 
-    fn recv(&mut self) -> Result<Response, ScanError> {
-        protocol::recv(&mut self.rx).map_err(|_| self.death())
+    fn recv_frame(&mut self, timeout: Duration) -> Result<Vec<u8>, ScanError> {
+        if self.dead {
+            return Err(crashed("the scanner worker is gone"));
+        }
+        match self.frames.recv_timeout(timeout) {
+            Ok(Ok(bytes)) => Ok(bytes),
+            Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => Err(self.death()),
+            Err(RecvTimeoutError::Timeout) => {
+                tracing::warn!(
+                    pid = self.child.id(),
+                    ?timeout,
+                    "scanner worker wedged; killing it"
+                );
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                self.dead = true;
+                Err(ScanError::Timeout)
+            }
+        }
     }
 
-    fn call(&mut self, req: &Request) -> Result<Response, ScanError> {
+    fn recv(&mut self, timeout: Duration) -> Result<Response, ScanError> {
+        let bytes = self.recv_frame(timeout)?;
+        serde_json::from_slice(&bytes).map_err(|e| ScanError::Protocol(format!("bad worker message: {e}")))
+    }
+
+    fn call_within(&mut self, req: &Request, timeout: Duration) -> Result<Response, ScanError> {
         self.send(req)?;
-        match self.recv()? {
+        match self.recv(timeout)? {
             Response::Error { error } => Err(error.into()),
             r => Ok(r),
         }
+    }
+
+    fn call(&mut self, req: &Request) -> Result<Response, ScanError> {
+        self.call_within(req, self.timeouts.call)
     }
 
     pub fn pid(&self) -> u32 {
@@ -183,17 +251,27 @@ fn unexpected(r: Response) -> ScanError {
 pub struct WorkerDriver {
     cmd: WorkerCommand,
     kind: DriverKind,
+    timeouts: Timeouts,
 }
 
 impl WorkerDriver {
     pub fn new(cmd: WorkerCommand, kind: DriverKind) -> WorkerDriver {
-        WorkerDriver { cmd, kind }
+        WorkerDriver {
+            cmd,
+            kind,
+            timeouts: Timeouts::default(),
+        }
+    }
+
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> WorkerDriver {
+        self.timeouts = timeouts;
+        self
     }
 
     /// Like [`Driver::open`], keeping the concrete type (its worker's pid is what a supervisor or a test
     /// needs).
     pub fn open_device(&self, id: &str) -> Result<WorkerDevice, ScanError> {
-        let mut conn = Conn::start(&self.cmd, self.kind)?;
+        let mut conn = Conn::start(&self.cmd, self.kind, self.timeouts)?;
         match conn.call(&Request::Open { id: id.to_owned() })? {
             Response::Opened { info } => Ok(WorkerDevice { conn, info }),
             r => Err(unexpected(r)),
@@ -207,7 +285,7 @@ impl Driver for WorkerDriver {
     }
 
     fn discover(&self) -> Result<Vec<DeviceInfo>, ScanError> {
-        let mut conn = Conn::start(&self.cmd, self.kind)?;
+        let mut conn = Conn::start(&self.cmd, self.kind, self.timeouts)?;
         match conn.call(&Request::Discover)? {
             Response::Devices { devices } => Ok(devices),
             r => Err(unexpected(r)),
@@ -284,7 +362,8 @@ impl WorkerStream<'_> {
     }
 
     fn page(&mut self) -> Result<Option<Page>, ScanError> {
-        match self.conn.call(&Request::NextPage)? {
+        let page_timeout = self.conn.timeouts.page;
+        match self.conn.call_within(&Request::NextPage, page_timeout)? {
             Response::Page {
                 sheet,
                 side,
@@ -294,7 +373,7 @@ impl WorkerStream<'_> {
                 height,
                 pixels,
             } => {
-                let bytes = protocol::read_frame(&mut self.conn.rx).map_err(|_| self.conn.death())?;
+                let bytes = self.conn.recv_frame(page_timeout)?;
                 let image = protocol::decode_image(width, height, pixels, bytes)?;
                 Ok(Some(Page {
                     sheet,
@@ -363,8 +442,15 @@ pub fn main_with_args(args: &[String]) -> std::process::ExitCode {
         }
     };
     let mut input = std::io::stdin().lock();
-    let mut output = BufWriter::new(std::io::stdout().lock());
-    match serve(driver.as_ref(), &mut input, &mut output) {
+    let result = match stdio::protocol_out() {
+        Ok(file) => serve(driver.as_ref(), &mut input, &mut BufWriter::new(file)),
+        Err(_) => serve(
+            driver.as_ref(),
+            &mut input,
+            &mut BufWriter::new(std::io::stdout().lock()),
+        ),
+    };
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("sohoa-scan-worker: {e}");
