@@ -278,3 +278,40 @@ fn apply_area(lib: &Lib, h: Handle, s: &ScanSettings, dpi: f64) -> Result<(), Sc
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn res(value_type: i32, constraint: Constraint) -> RawOption {
+        RawOption {
+            index: 1,
+            name: "resolution".into(),
+            title: String::new(),
+            value_type,
+            unit: 4,
+            size: 4,
+            cap: ffi::CAP_SOFT_SELECT,
+            constraint,
+        }
+    }
+
+    #[test]
+    fn resolutions_snap_to_what_the_device_accepts() {
+        let list = res(ffi::TYPE_INT, Constraint::Words(vec![75, 150, 300, 600]));
+        assert_eq!(snap_dpi(&list, 200, &[]), 150.0);
+        assert_eq!(snap_dpi(&list, 250, &[]), 300.0);
+        let range = res(
+            ffi::TYPE_FIXED,
+            Constraint::Range {
+                min: 50 << 16,
+                max: 600 << 16,
+                quant: 25 << 16,
+            },
+        );
+        assert_eq!(snap_dpi(&range, 210, &[]), 200.0);
+        assert_eq!(snap_dpi(&range, 1200, &[]), 600.0);
+        // A quirk list (what the device really produces) is applied first.
+        assert_eq!(snap_dpi(&range, 290, &[200, 240, 400]), 250.0);
+    }
+}

@@ -59,8 +59,9 @@ impl SaneStream {
 }
 
 /// Reads one frame to EOF. The error of a failed read wins over the bytes already read: the page is
-/// incomplete and must be rescanned, but the pages before it are the caller's.
-fn read_frame(lib: &Lib, h: Handle, params: &ffi::Parameters) -> Result<Vec<u8>, ScanError> {
+/// incomplete and must be rescanned, but the pages before it are the caller's. The error is the raw status
+/// with the number of bytes read before it.
+fn read_frame(lib: &Lib, h: Handle, params: &ffi::Parameters) -> Result<Vec<u8>, (i32, usize)> {
     let expected = usize::try_from(params.bytes_per_line)
         .ok()
         .zip(usize::try_from(params.lines).ok())
@@ -73,7 +74,7 @@ fn read_frame(lib: &Lib, h: Handle, params: &ffi::Parameters) -> Result<Vec<u8>,
         match status {
             ffi::STATUS_GOOD => {}
             ffi::STATUS_EOF => return Ok(data),
-            s => return Err(to_error(s, "sane_read")),
+            s => return Err((s, data.len())),
         }
     }
 }
@@ -93,7 +94,13 @@ fn acquire(lib: &Lib, h: Handle) -> Result<Option<image::DynamicImage>, ScanErro
         let params = lib
             .parameters(h)
             .map_err(|s| to_error(s, "sane_get_parameters"))?;
-        let data = read_frame(lib, h, &params)?;
+        let data = match read_frame(lib, h, &params) {
+            Ok(d) => d,
+            // Some feeders only notice the empty tray when the next sheet fails to arrive: NO_DOCS on the
+            // first read of an image is the end of the batch, like NO_DOCS from sane_start.
+            Err((NO_DOCS, 0)) if frames.is_empty() => return Ok(None),
+            Err((s, _)) => return Err(to_error(s, "sane_read")),
+        };
         let last = params.last_frame != 0;
         frames.push(Frame { params, data });
         if last || frames.len() >= 3 {
