@@ -3,6 +3,7 @@
 //! JSON keeps the protocol debuggable with `strace`; pixels go raw because a 300 dpi A4 colour page is
 //! 26 MB and encoding it would cost more than the scan.
 
+use std::borrow::Cow;
 use std::io::{self, Read, Write};
 
 use image::DynamicImage;
@@ -151,19 +152,15 @@ pub fn recv<T: for<'de> Deserialize<'de>>(r: &mut impl Read) -> io::Result<T> {
     serde_json::from_slice(&bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
-/// The page header and its pixel bytes (16-bit samples in host order: both ends are the same machine).
-pub fn encode_page(p: &Page) -> (Response, Vec<u8>) {
+/// The page header and its pixel bytes, borrowed from the image (16-bit samples in host order: both ends
+/// are the same machine).
+pub fn encode_page(p: &Page) -> (Response, Cow<'_, [u8]>) {
     let (pixels, bytes) = match &p.image {
-        DynamicImage::ImageLuma8(i) => (Pixels::L8, i.as_raw().clone()),
-        DynamicImage::ImageLuma16(i) => (
-            Pixels::L16,
-            i.as_raw().iter().flat_map(|s| s.to_ne_bytes()).collect(),
-        ),
-        DynamicImage::ImageRgb16(i) => (
-            Pixels::Rgb16,
-            i.as_raw().iter().flat_map(|s| s.to_ne_bytes()).collect(),
-        ),
-        other => (Pixels::Rgb8, other.to_rgb8().into_raw()),
+        DynamicImage::ImageLuma8(_) => (Pixels::L8, Cow::Borrowed(p.image.as_bytes())),
+        DynamicImage::ImageLuma16(_) => (Pixels::L16, Cow::Borrowed(p.image.as_bytes())),
+        DynamicImage::ImageRgb8(_) => (Pixels::Rgb8, Cow::Borrowed(p.image.as_bytes())),
+        DynamicImage::ImageRgb16(_) => (Pixels::Rgb16, Cow::Borrowed(p.image.as_bytes())),
+        other => (Pixels::Rgb8, Cow::Owned(other.to_rgb8().into_raw())),
     };
     let header = Response::Page {
         sheet: p.sheet,
