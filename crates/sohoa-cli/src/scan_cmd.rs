@@ -15,7 +15,7 @@ use sohoa_engine::{Engine, ErrorClass, ScanRecordError, scan_class};
 use sohoa_scan::profile::{Preset, ProfileError, Profiles};
 use sohoa_scan::registry::{Registry, default_registry};
 use sohoa_scan::worker::WorkerCommand;
-use sohoa_scan::{ColorMode, Page, ScanError, ScanSettings, Source};
+use sohoa_scan::{ColorMode, Device, OptionValue, Page, ScanError, ScanSettings, Source};
 
 use crate::output::{exit_code, print_json};
 
@@ -36,6 +36,9 @@ pub struct ScanArgs {
     /// Stop after this many images.
     #[arg(long, value_name = "N")]
     pub max_pages: Option<u32>,
+    /// A backend option, set before the scan (type-checked by the driver): brightness=10, swdeskew=true.
+    #[arg(long = "option", value_name = "NAME=VALUE", value_parser = parse_option)]
+    pub options: Vec<(String, OptionValue)>,
     /// Write page-NNN.png files here.
     #[arg(long, value_name = "DIR", conflicts_with = "record", required_unless_present_any = ["record", "unfinished", "attach", "discard"])]
     pub out: Option<PathBuf>,
@@ -51,6 +54,42 @@ pub struct ScanArgs {
     /// Give up an interrupted scan's pages.
     #[arg(long, value_name = "SPOOL", conflicts_with = "device")]
     pub discard: Option<String>,
+}
+
+/// `true`/`false` → bool, integers → int, decimals → number, anything else → text; the driver converts
+/// int ↔ fixed by value and refuses any other mismatch.
+fn parse_option(s: &str) -> Result<(String, OptionValue), String> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=VALUE, got '{s}'"))?;
+    let value = match v {
+        "true" | "yes" => OptionValue::Bool(true),
+        "false" | "no" => OptionValue::Bool(false),
+        _ => match (v.parse::<i32>(), v.parse::<f64>()) {
+            (Ok(i), _) => OptionValue::Int(i),
+            (_, Ok(f)) => OptionValue::Fixed(f),
+            _ => OptionValue::String(v.to_owned()),
+        },
+    };
+    Ok((k.trim().to_owned(), value))
+}
+
+fn open_device(
+    registry: &Registry,
+    id: &str,
+    options: &[(String, OptionValue)],
+) -> Result<Box<dyn Device>, ScanError> {
+    let mut device = registry.open(id)?;
+    for (name, value) in options {
+        let out = device.set_option(name, value.clone())?;
+        if out.inexact {
+            eprintln!(
+                "sohoa: {name}: máy quét làm tròn thành {:?} — the scanner rounded it to {:?}",
+                out.applied, out.applied
+            );
+        }
+    }
+    Ok(device)
 }
 
 fn registry() -> anyhow::Result<Registry> {
@@ -180,7 +219,7 @@ pub fn scan(a: ScanArgs, data_dir: Option<&Path>, json: bool) -> anyhow::Result<
     let registry = registry()?;
     if let Some(record) = &a.record {
         let engine = open_engine(data_dir)?;
-        let mut device = match registry.open(&id) {
+        let mut device = match open_device(&registry, &id, &a.options) {
             Ok(d) => d,
             Err(e) => return fail(&e, json, json!({})),
         };
@@ -224,7 +263,7 @@ pub fn scan(a: ScanArgs, data_dir: Option<&Path>, json: bool) -> anyhow::Result<
     }
     let out = a.out.clone().context("--out or --record is required")?;
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
-    let mut device = match registry.open(&id) {
+    let mut device = match open_device(&registry, &id, &a.options) {
         Ok(d) => d,
         Err(e) => return fail(&e, json, json!({})),
     };

@@ -239,3 +239,119 @@ fn the_demo_scanner_scans_colour_pages_for_training() {
         "the demo pages should be in colour"
     );
 }
+
+#[test]
+fn a_jam_is_reported_with_its_code_and_exit_status() {
+    let desk = Desk::new();
+    let out = desk.path("out");
+    let o = desk.sohoa(&[
+        "scan",
+        "--device",
+        "test:0",
+        "--source",
+        "adf",
+        "--dpi",
+        "50",
+        "--option",
+        "read-return-value=SANE_STATUS_JAMMED",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(6), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "scan.jammed");
+    assert!(v["error"]["message"].as_str().unwrap().contains("Kẹt giấy"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // A wrongly typed option is refused by the driver before anything is scanned.
+    let o = desk.sohoa(&[
+        "scan",
+        "--device",
+        "test:0",
+        "--option",
+        "mode=42",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("scan.invalid_option"));
+}
+
+/// The app (here the CLI) is killed mid-batch: the pages already acquired are on disk, offered back on the
+/// next start, and attached to the record they were meant for.
+#[test]
+fn pages_survive_a_killed_app_and_are_attached_on_restart() {
+    let desk = Desk::new();
+    let rec = desk.json(&[
+        "record",
+        "new",
+        "--kind",
+        "residence",
+        "--owner-id",
+        "079203001234",
+        "--type",
+        "CT01",
+        "--field",
+        "household_head=Nguyễn Văn An",
+        "--field",
+        "address=12 Lý Thường Kiệt, Hà Nội",
+    ]);
+    let id = rec["id"].as_str().unwrap().to_owned();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sohoa"))
+        .arg("--data-dir")
+        .arg(desk.path("data"))
+        .args([
+            "scan",
+            "--device",
+            "test:0",
+            "--source",
+            "adf",
+            "--dpi",
+            "100",
+            "--mode",
+            "gray",
+            "--option",
+            "read-delay=true",
+            "--option",
+            "read-delay-duration=100000",
+            "--record",
+            &id,
+        ])
+        .env("SANE_CONFIG_DIR", desk.path("sane"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let spool_root = desk.path("data").join("scan-spool");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let has_two_pages = || {
+        std::fs::read_dir(&spool_root)
+            .map(|d| d.flatten().any(|e| e.path().join("page-0002.png").exists()))
+            .unwrap_or(false)
+    };
+    while !has_two_pages() {
+        assert!(std::time::Instant::now() < deadline, "no pages were spooled");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the scan ended before it could be interrupted"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let waiting = desk.json(&["scan", "--unfinished"]);
+    let list = waiting.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{waiting}");
+    let pages = list[0]["pages"].as_array().unwrap().len();
+    assert!((2..10).contains(&pages), "{pages} pages");
+    assert_eq!(list[0]["meta"]["record_id"], id.as_str());
+    let spool = list[0]["id"].as_str().unwrap().to_owned();
+    let attached = desk.json(&["scan", "--attach", &spool]);
+    assert_eq!(attached["added"].as_array().unwrap().len(), pages);
+    assert_eq!(
+        desk.json(&["record", "show", &id])["summary"]["page_count"],
+        pages
+    );
+    assert_eq!(desk.json(&["scan", "--unfinished"]), serde_json::json!([]));
+}

@@ -46,7 +46,7 @@ impl Registry {
             match d.discover() {
                 Ok(mut devices) => out.devices.append(&mut devices),
                 Err(e) => {
-                    tracing::warn!(driver = ?d.kind(), code = e.code(), "discovery failed");
+                    tracing::info!(driver = ?d.kind(), code = e.code(), "discovery failed");
                     out.failures.push((d.kind(), e));
                 }
             }

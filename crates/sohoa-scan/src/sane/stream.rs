@@ -156,7 +156,7 @@ impl PageStream for SaneStream {
                 (self.images == 0).then_some(Err(ScanError::FeederEmpty))
             }
             Err(e) => {
-                tracing::warn!(code = e.code(), pages = self.images, "scan stopped by a fault");
+                tracing::info!(code = e.code(), pages = self.images, "scan stopped by a fault");
                 self.finish();
                 Some(Err(e))
             }
