@@ -296,3 +296,43 @@ fn airscan_network_scanner_is_listed_and_an_unreachable_one_fails_cleanly() {
         "{err:?}"
     );
 }
+
+/// A device quirk maps a vendor's own source name: here a profile declares the test scanner's feeder to be
+/// its duplex path (as "DP/2-sided" is on a Kyocera), and the pages come back as front/back pairs.
+#[test]
+fn a_device_quirk_maps_the_vendor_duplex_source_and_pages_pair_up() {
+    let dir = tempfile::tempdir().unwrap();
+    common::sane_config(dir.path());
+    let profiles = dir.path().join("profiles");
+    std::fs::create_dir(&profiles).unwrap();
+    std::fs::write(
+        profiles.join("devices.toml"),
+        "[[device]]\nid = \"lab\"\nvendor = \"Noname\"\nmodel_contains = [\"frontend-tester\"]\n\
+         flatbed = [\"Flatbed\"]\nadf_duplex = [\"Automatic Document Feeder\"]\n",
+    )
+    .unwrap();
+    let cmd = sohoa_scan::worker::WorkerCommand::new(env!("CARGO_BIN_EXE_sohoa-scan-worker"))
+        .env("SANE_CONFIG_DIR", dir.path())
+        .env("SOHOA_SCANNER_PROFILES", &profiles);
+    let driver = sohoa_scan::worker::WorkerDriver::new(cmd, sohoa_scan::DriverKind::Sane);
+    let listed = driver.discover().unwrap();
+    assert_eq!(listed[0].sources, [Source::Flatbed, Source::AdfDuplex]);
+    assert!(listed[0].duplex);
+    let mut dev = driver.open_device("test:0").unwrap();
+    let (pages, err) = collect(
+        &mut dev,
+        &common::settings(Source::AdfDuplex, ColorMode::Gray, 25),
+    );
+    assert_eq!((pages.len(), err), (10, None));
+    let order: Vec<_> = pages.iter().map(|p| (p.sheet, p.side)).collect();
+    assert_eq!(
+        order[..4],
+        [
+            (1, Side::Front),
+            (1, Side::Back),
+            (2, Side::Front),
+            (2, Side::Back)
+        ]
+    );
+    assert_eq!(order[9], (5, Side::Back));
+}
