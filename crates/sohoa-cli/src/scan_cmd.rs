@@ -117,7 +117,7 @@ pub fn devices(json: bool) -> anyhow::Result<ExitCode> {
     for d in &found.devices {
         let sources: Vec<_> = d.sources.iter().map(|s| source_name(*s)).collect();
         println!(
-            "{:<28} {:<6} {:<40} {}{}",
+            "{:<28} {:<6} {:<48} {}{}",
             d.id,
             format!("{:?}", d.driver).to_lowercase(),
             d.name,
