@@ -104,29 +104,16 @@ impl Engine {
             record_id: Some(record.clone()),
         };
         let mut spool = Spool::create(&self.scan_spool_root(), meta)?;
-        let mut fault = None;
-        {
-            let mut stream = match device.scan(settings) {
-                Ok(s) => s,
-                Err(e) => {
-                    spool.discard()?;
-                    return Err(e.into());
-                }
-            };
-            while let Some(next) = stream.next_page() {
-                match next {
-                    Ok(page) => {
-                        spool.add_page(&page)?;
-                        on_page(&page);
-                    }
-                    Err(e) => {
-                        spool.record_fault(&e)?;
-                        fault = Some(e);
-                        break;
-                    }
-                }
+        let fault = match pump(&mut spool, device, settings, &mut on_page) {
+            Ok(f) => f,
+            // Nothing acquired (the scan did not start): nothing to recover. Pages already spooled when
+            // the spool itself failed (disk full) stay there, offered back at the next start.
+            Err(e) if spool.pages().is_empty() => {
+                spool.discard()?;
+                return Err(e);
             }
-        }
+            Err(e) => return Err(e),
+        };
         let spool_id = spool.id().to_owned();
         let pages = spool.pages().len();
         if pages == 0 {
@@ -137,6 +124,38 @@ impl Engine {
         tracing::info!(record = %record, pages, fault = fault.as_ref().map(ScanError::code), "scan stored");
         Ok(ScanRecordReport {
             spool_id,
+            pages,
+            import: Some(import),
+            fault: fault.map(|e| e.code().to_owned()),
+        })
+    }
+
+    /// Continues an unfinished scan (after a jam was cleared, or after a restart) into the same spool, then
+    /// stores every page of it in its record as one version. The pages scanned before stay first.
+    pub fn resume_scan(
+        &self,
+        spool_id: &str,
+        device: &mut dyn Device,
+        settings: &ScanSettings,
+        mut on_page: impl FnMut(&Page),
+    ) -> Result<ScanRecordReport, ScanRecordError> {
+        let mut spool = Spool::open(&self.scan_spool_root(), spool_id)?;
+        let record = spool
+            .manifest()
+            .meta
+            .record_id
+            .clone()
+            .ok_or(EngineError::NothingToImport)?;
+        let before = spool.pages().len();
+        // A failure to start keeps the spool as it was: its pages are still offered back.
+        let fault = pump(&mut spool, device, settings, &mut on_page)?;
+        let pages = spool.pages().len() - before;
+        if spool.pages().is_empty() {
+            return Err(fault.unwrap_or(ScanError::FeederEmpty).into());
+        }
+        let import = self.commit_spool(spool, &record)?;
+        Ok(ScanRecordReport {
+            spool_id: spool_id.to_owned(),
             pages,
             import: Some(import),
             fault: fault.map(|e| e.code().to_owned()),
@@ -179,4 +198,27 @@ impl Engine {
         spool.discard()?;
         Ok(report)
     }
+}
+
+/// Streams pages into the spool; returns the fault that ended the scan early, if any.
+fn pump(
+    spool: &mut Spool,
+    device: &mut dyn Device,
+    settings: &ScanSettings,
+    on_page: &mut impl FnMut(&Page),
+) -> Result<Option<ScanError>, ScanRecordError> {
+    let mut stream = device.scan(settings)?;
+    while let Some(next) = stream.next_page() {
+        match next {
+            Ok(page) => {
+                spool.add_page(&page)?;
+                on_page(&page);
+            }
+            Err(e) => {
+                spool.record_fault(&e)?;
+                return Ok(Some(e));
+            }
+        }
+    }
+    Ok(None)
 }

@@ -167,3 +167,35 @@ fn an_interrupted_scan_is_offered_back_and_attached_or_discarded() {
         "spool.not_found"
     );
 }
+
+/// After a jam the operator clears the feeder and continues the same scan: the pages of both runs end up
+/// in one version, in feed order.
+#[test]
+fn a_scan_resumed_after_a_jam_keeps_the_earlier_pages_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(EngineConfig::with_data_dir(dir.path())).unwrap();
+    let id = record(&engine);
+    let meta = SpoolMeta {
+        device_id: "scripted:0".into(),
+        settings: settings(),
+        preset: None,
+        record_id: Some(id.clone()),
+    };
+    let spool_id = {
+        let mut s = Spool::create(&engine.scan_spool_root(), meta).unwrap();
+        s.add_page(&page(1)).unwrap();
+        s.add_page(&page(2)).unwrap();
+        s.record_fault(&ScanError::Jammed).unwrap();
+        s.id().to_owned()
+    };
+    let mut dev = device(2, ScanError::FeederEmpty);
+    let report = engine
+        .resume_scan(&spool_id, &mut dev, &settings(), |_| {})
+        .unwrap();
+    assert_eq!(report.pages, 2);
+    let files = &report.import.unwrap().added;
+    assert_eq!(files.len(), 4);
+    assert_eq!(files[0].name, "page-0001.png");
+    assert_eq!(files[3].name, "page-0004.png");
+    assert!(engine.unfinished_scans().unwrap().is_empty());
+}
