@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The SANE driver against the real SANE `test` backend (private SANE_CONFIG_DIR), through the worker.
 
-mod common;
+mod sane_env;
 
 use sohoa_scan::{ColorMode, Device, Driver, OptionValue, ScanError, Side, Source};
 
@@ -24,8 +24,8 @@ fn collect(dev: &mut dyn Device, s: &sohoa_scan::ScanSettings) -> (Vec<sohoa_sca
 #[test]
 fn discovery_lists_both_test_devices_with_sources() {
     let dir = tempfile::tempdir().unwrap();
-    common::sane_config(dir.path());
-    let devices = common::worker(dir.path()).discover().unwrap();
+    sane_env::sane_config(dir.path());
+    let devices = sane_env::worker(dir.path()).discover().unwrap();
     let ids: Vec<_> = devices.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids, ["test:0", "test:1"]);
     assert_eq!(devices[0].sources, [Source::Flatbed, Source::Adf]);
@@ -35,9 +35,9 @@ fn discovery_lists_both_test_devices_with_sources() {
 #[test]
 fn adf_batch_of_ten_pages_then_end() {
     let dir = tempfile::tempdir().unwrap();
-    common::sane_config(dir.path());
-    let mut dev = common::worker(dir.path()).open_device("test:0").unwrap();
-    let (pages, err) = collect(&mut dev, &common::settings(Source::Adf, ColorMode::Color, 50));
+    sane_env::sane_config(dir.path());
+    let mut dev = sane_env::worker(dir.path()).open_device("test:0").unwrap();
+    let (pages, err) = collect(&mut dev, &sane_env::settings(Source::Adf, ColorMode::Color, 50));
     assert_eq!(err, None);
     assert_eq!(pages.len(), 10);
     for (i, p) in pages.iter().enumerate() {
@@ -51,7 +51,7 @@ fn adf_batch_of_ten_pages_then_end() {
 }
 
 fn open(dir: &std::path::Path) -> sohoa_scan::worker::WorkerDevice {
-    common::worker(dir).open_device("test:0").unwrap()
+    sane_env::worker(dir).open_device("test:0").unwrap()
 }
 
 fn set(dev: &mut dyn Device, name: &str, v: OptionValue) -> sohoa_scan::SetOutcome {
@@ -62,9 +62,9 @@ fn set(dev: &mut dyn Device, name: &str, v: OptionValue) -> sohoa_scan::SetOutco
 #[test]
 fn read_faults_are_typed_errors() {
     let dir = tempfile::tempdir().unwrap();
-    common::sane_config(dir.path());
+    sane_env::sane_config(dir.path());
     let mut dev = open(dir.path());
-    let s = common::settings(Source::Adf, ColorMode::Gray, 25);
+    let s = sane_env::settings(Source::Adf, ColorMode::Gray, 25);
     for (status, expected) in [
         ("SANE_STATUS_JAMMED", ScanError::Jammed),
         ("SANE_STATUS_COVER_OPEN", ScanError::CoverOpen),
@@ -92,9 +92,9 @@ fn read_faults_are_typed_errors() {
 #[test]
 fn jam_mid_batch_keeps_earlier_pages_and_the_batch_continues() {
     let dir = tempfile::tempdir().unwrap();
-    common::sane_config(dir.path());
+    sane_env::sane_config(dir.path());
     let mut dev = open(dir.path());
-    let mut s = common::settings(Source::Adf, ColorMode::Gray, 25);
+    let mut s = sane_env::settings(Source::Adf, ColorMode::Gray, 25);
     s.max_pages = Some(3);
     let (first, err) = collect(&mut dev, &s);
     assert_eq!((first.len(), err), (3, None));
@@ -120,9 +120,9 @@ fn jam_mid_batch_keeps_earlier_pages_and_the_batch_continues() {
 #[test]
 fn empty_feeder_at_start_is_feeder_empty() {
     let dir = tempfile::tempdir().unwrap();
-    common::sane_config(dir.path());
+    sane_env::sane_config(dir.path());
     let mut dev = open(dir.path());
-    let mut s = common::settings(Source::Adf, ColorMode::Gray, 25);
+    let mut s = sane_env::settings(Source::Adf, ColorMode::Gray, 25);
     s.max_pages = Some(10);
     assert_eq!(collect(&mut dev, &s).0.len(), 10);
     s.max_pages = None;
@@ -134,14 +134,14 @@ fn empty_feeder_at_start_is_feeder_empty() {
 #[test]
 fn slow_small_reads_assemble_complete_pages() {
     let dir = tempfile::tempdir().unwrap();
-    common::sane_config(dir.path());
+    sane_env::sane_config(dir.path());
     let mut dev = open(dir.path());
     set(&mut dev, "test-picture", OptionValue::String("Grid".into()));
     assert!(set(&mut dev, "read-limit", OptionValue::Bool(true)).reload_options);
     set(&mut dev, "read-limit-size", OptionValue::Int(4096));
     set(&mut dev, "read-delay", OptionValue::Bool(true));
     set(&mut dev, "read-delay-duration", OptionValue::Int(50_000));
-    let mut s = common::settings(Source::Flatbed, ColorMode::Gray, 100);
+    let mut s = sane_env::settings(Source::Flatbed, ColorMode::Gray, 100);
     s.area = None;
     let t = std::time::Instant::now();
     let (pages, err) = collect(&mut dev, &s);
@@ -162,7 +162,7 @@ fn slow_small_reads_assemble_complete_pages() {
 #[test]
 fn fixed_point_resolution_and_option_types() {
     let dir = tempfile::tempdir().unwrap();
-    common::sane_config(dir.path());
+    sane_env::sane_config(dir.path());
     let mut dev = open(dir.path());
     // `resolution` is SANE_TYPE_FIXED: an integer is converted by value (300 dpi, not 300/65536 dpi).
     let out = set(&mut dev, "resolution", OptionValue::Int(300));
@@ -220,9 +220,9 @@ fn fixed_point_resolution_and_option_types() {
 #[test]
 fn lineart_three_pass_colour_and_unsupported_duplex() {
     let dir = tempfile::tempdir().unwrap();
-    common::sane_config(dir.path());
+    sane_env::sane_config(dir.path());
     let mut dev = open(dir.path());
-    let mut s = common::settings(Source::Flatbed, ColorMode::Bw, 50);
+    let mut s = sane_env::settings(Source::Flatbed, ColorMode::Bw, 50);
     set(
         &mut dev,
         "test-picture",
@@ -264,7 +264,7 @@ fn lineart_three_pass_colour_and_unsupported_duplex() {
 #[test]
 fn airscan_network_scanner_is_listed_and_an_unreachable_one_fails_cleanly() {
     let dir = tempfile::tempdir().unwrap();
-    common::sane_config(dir.path());
+    sane_env::sane_config(dir.path());
     std::fs::write(dir.path().join("dll.conf"), "test\nairscan\n").unwrap();
     // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
     std::fs::write(
@@ -272,7 +272,7 @@ fn airscan_network_scanner_is_listed_and_an_unreachable_one_fails_cleanly() {
         "[devices]\n\"Kyocera Lab\" = http://127.0.0.1:9/eSCL\n[options]\ndiscovery = disable\n",
     )
     .unwrap();
-    let driver = common::worker(dir.path());
+    let driver = sane_env::worker(dir.path());
     let devices = driver.discover().unwrap();
     let net = devices
         .iter()
@@ -302,7 +302,7 @@ fn airscan_network_scanner_is_listed_and_an_unreachable_one_fails_cleanly() {
 #[test]
 fn a_device_quirk_maps_the_vendor_duplex_source_and_pages_pair_up() {
     let dir = tempfile::tempdir().unwrap();
-    common::sane_config(dir.path());
+    sane_env::sane_config(dir.path());
     let profiles = dir.path().join("profiles");
     std::fs::create_dir(&profiles).unwrap();
     std::fs::write(
@@ -321,7 +321,7 @@ fn a_device_quirk_maps_the_vendor_duplex_source_and_pages_pair_up() {
     let mut dev = driver.open_device("test:0").unwrap();
     let (pages, err) = collect(
         &mut dev,
-        &common::settings(Source::AdfDuplex, ColorMode::Gray, 25),
+        &sane_env::settings(Source::AdfDuplex, ColorMode::Gray, 25),
     );
     assert_eq!((pages.len(), err), (10, None));
     let order: Vec<_> = pages.iter().map(|p| (p.sheet, p.side)).collect();

@@ -2,20 +2,20 @@
 //! Crash isolation: the SANE driver runs in a worker process; killing it mid-scan is a typed error and the
 //! pages already received stay with the caller.
 
-mod common;
+mod sane_env;
 
 use sohoa_scan::{ColorMode, Device, OptionValue, ScanError, Source};
 
 #[test]
 fn killing_the_worker_mid_scan_is_driver_crashed_and_keeps_pages() {
     let dir = tempfile::tempdir().unwrap();
-    common::sane_config(dir.path());
-    let mut dev = common::worker(dir.path()).open_device("test:0").unwrap();
+    sane_env::sane_config(dir.path());
+    let mut dev = sane_env::worker(dir.path()).open_device("test:0").unwrap();
     dev.set_option("read-delay", OptionValue::Bool(true)).unwrap();
     dev.set_option("read-delay-duration", OptionValue::Int(100_000))
         .unwrap();
     let pid = dev.worker_pid();
-    let s = common::settings(Source::Adf, ColorMode::Gray, 50);
+    let s = sane_env::settings(Source::Adf, ColorMode::Gray, 50);
     let mut stream = dev.scan(&s).unwrap();
     let mut pages = Vec::new();
     for _ in 0..2 {
@@ -69,16 +69,16 @@ fn missing_libsane_means_no_devices() {
 #[test]
 fn a_wedged_driver_is_a_timeout_not_a_hang() {
     let dir = tempfile::tempdir().unwrap();
-    common::sane_config(dir.path());
+    sane_env::sane_config(dir.path());
     let timeouts = sohoa_scan::worker::Timeouts {
         call: std::time::Duration::from_secs(30),
         page: std::time::Duration::from_millis(400),
     };
-    let mut dev = common::worker(dir.path())
+    let mut dev = sane_env::worker(dir.path())
         .with_timeouts(timeouts)
         .open_device("test:0")
         .unwrap();
-    let mut s = common::settings(Source::Adf, ColorMode::Gray, 25);
+    let mut s = sane_env::settings(Source::Adf, ColorMode::Gray, 25);
     // First page at normal speed, then 200 ms per buffer: far over the 400 ms page budget.
     s.max_pages = Some(1);
     assert!(dev.scan(&s).unwrap().next_page().unwrap().is_ok());
