@@ -11,6 +11,12 @@ pub mod escl;
 pub mod twain;
 mod types;
 
+pub mod profile;
+pub mod registry;
+pub mod sane;
+pub mod spool;
+pub mod worker;
+
 pub use driver::{Device, Driver, PageStream};
 pub use error::ScanError;
 pub use escl::EsclDriver;
