@@ -11,7 +11,7 @@ use std::str::FromStr;
 use std::time::{Duration, SystemTime};
 
 use const_oid::{AssociatedOid, ObjectIdentifier};
-use der::asn1::{GeneralizedTime, Int};
+use der::asn1::GeneralizedTime;
 use der::{Decode, Encode, EncodePem};
 use p256::pkcs8::EncodePrivateKey;
 use sha2::Digest;
@@ -234,7 +234,7 @@ fn answer(req_der: &[u8], serial: u32, signer: &mut Pkcs12Signer) -> Vec<u8> {
         version: x509_tsp::TspVersion::V1,
         policy: ObjectIdentifier::new_unwrap("1.3.6.1.4.1.55555.1.1"),
         message_imprint: req.message_imprint,
-        serial_number: Int::new(&serial.to_be_bytes()).unwrap(),
+        serial_number: crate::sign::tsa::der_uint(u64::from(serial)).unwrap(),
         gen_time: GeneralizedTime::from_system_time(SystemTime::now()).unwrap(),
         accuracy: None,
         ordering: false,

@@ -16,6 +16,18 @@ fn tsa_err(e: impl std::fmt::Display) -> PdfError {
     PdfError::Tsa(e.to_string())
 }
 
+/// Minimal two's-complement big-endian encoding (DER rejects redundant leading zero bytes).
+pub fn der_uint(v: u64) -> Result<Int, PdfError> {
+    let bytes = v.to_be_bytes();
+    let first = bytes.iter().position(|&b| b != 0).unwrap_or(7);
+    let mut out = Vec::with_capacity(9);
+    if bytes[first] >= 0x80 {
+        out.push(0);
+    }
+    out.extend_from_slice(&bytes[first..]);
+    Ok(Int::new(&out)?)
+}
+
 /// Request for `sha256_digest`, with a nonce (replay protection) and the TSA certificate requested.
 pub fn build_request(sha256_digest: &[u8], nonce: u64) -> Result<Vec<u8>, PdfError> {
     let req = TimeStampReq {
@@ -28,7 +40,7 @@ pub fn build_request(sha256_digest: &[u8], nonce: u64) -> Result<Vec<u8>, PdfErr
             hashed_message: OctetString::new(sha256_digest.to_vec())?,
         },
         req_policy: None,
-        nonce: Some(Int::new(&nonce.to_be_bytes())?),
+        nonce: Some(der_uint(nonce)?),
         cert_req: true,
         extensions: None,
     };
@@ -55,7 +67,7 @@ pub fn parse_response(resp: &[u8], sha256_digest: &[u8], nonce: u64) -> Result<V
     if tst.message_imprint.hashed_message.as_bytes() != sha256_digest {
         return Err(tsa_err("token covers a different hash"));
     }
-    let expected = Int::new(&nonce.to_be_bytes())?;
+    let expected = der_uint(nonce)?;
     if tst.nonce.as_ref() != Some(&expected) {
         return Err(tsa_err("token nonce does not match the request"));
     }

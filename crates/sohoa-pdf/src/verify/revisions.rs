@@ -19,7 +19,12 @@ pub fn dss_certs(doc: &Document) -> Vec<Certificate> {
         .iter()
         .filter_map(|o| o.as_reference().ok())
         .filter_map(|id| doc.get_object(id).ok()?.as_stream().ok())
-        .filter_map(|s| <Certificate as der::Decode>::from_der(&s.content).ok())
+        .filter_map(|s| {
+            <Certificate as der::Decode>::from_der(
+                &s.decompressed_content().unwrap_or_else(|_| s.content.clone()),
+            )
+            .ok()
+        })
         .collect()
 }
 
