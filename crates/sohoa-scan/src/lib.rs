@@ -7,6 +7,9 @@
 
 mod driver;
 mod error;
+pub mod folder;
+pub mod separate;
+pub mod sheets;
 mod types;
 
 pub use driver::{Device, Driver, PageStream};
