@@ -1,0 +1,349 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::fs;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use image::ImageFormat;
+use sohoa_scan::folder::{FolderConfig, HotFolder, ImportFailure, WatchMode, kind_of};
+use sohoa_scan::{ColorMode, Driver, ScanError, ScanSettings, Source};
+use support::folder::*;
+
+/// A watched folder and a store beside it (not inside: the store is not a document).
+fn setup() -> (tempfile::TempDir, std::path::PathBuf, Store) {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("in");
+    fs::create_dir(&dir).unwrap();
+    let store = Store::new(&root.path().join("store"));
+    (root, dir, store)
+}
+
+#[test]
+fn notification_is_used_when_available_and_polling_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        HotFolder::open(config(dir.path(), WatchMode::Auto))
+            .unwrap()
+            .mode(),
+        WatchMode::Auto
+    );
+    let dir2 = tempfile::tempdir().unwrap();
+    let first = HotFolder::open(config(dir2.path(), WatchMode::Poll)).unwrap();
+    assert_eq!(first.mode(), WatchMode::Poll);
+    // One watcher per folder: a second workstation (or app instance) is refused.
+    let err = HotFolder::open(config(dir2.path(), WatchMode::Poll))
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), "scan.folder_busy");
+    drop(first);
+    HotFolder::open(config(dir2.path(), WatchMode::Poll)).unwrap();
+}
+
+/// Writes `bytes` in chunks with pauses shorter than the settle interval; returns when the last byte went out.
+fn slow_write(path: std::path::PathBuf, bytes: Vec<u8>) -> std::thread::JoinHandle<Instant> {
+    std::thread::spawn(move || {
+        let mut f = fs::File::create(&path).unwrap();
+        let mut last = Instant::now();
+        for chunk in bytes.chunks(bytes.len() / 8 + 1) {
+            std::thread::sleep(Duration::from_millis(120));
+            f.write_all(chunk).unwrap();
+            f.flush().unwrap();
+            last = Instant::now();
+        }
+        last
+    })
+}
+
+#[test]
+fn slowly_written_files_are_taken_only_when_complete() {
+    for mode in [WatchMode::Auto, WatchMode::Poll] {
+        let (_root, dir, store) = setup();
+        let mut folder = HotFolder::open(config(dir.as_path(), mode)).unwrap();
+        // TIFF has no trailer to check: only the size/mtime settle rule protects it.
+        let tiff = image_bytes(1, ImageFormat::Tiff);
+        let png = image_bytes(2, ImageFormat::Png);
+        let w1 = slow_write(dir.as_path().join("a.tif"), tiff.clone());
+        let w2 = slow_write(dir.as_path().join("b.png"), png.clone());
+        let mut taken: Vec<(String, Vec<u8>, Instant)> = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while taken.len() < 2 {
+            assert!(Instant::now() < deadline, "{mode:?}: timed out");
+            folder
+                .process(|c| {
+                    taken.push((c.name.clone(), fs::read(&c.path).unwrap(), Instant::now()));
+                    store.import(c, Duration::ZERO)
+                })
+                .unwrap();
+            folder.wait();
+        }
+        let (end1, end2) = (w1.join().unwrap(), w2.join().unwrap());
+        taken.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(taken[0].0, "a.tif");
+        assert_eq!(taken[0].1, tiff, "{mode:?}: the TIFF was taken whole");
+        // Settle is 300 ms: nothing is taken sooner after its last write.
+        assert!(
+            taken[0].2 >= end1 + Duration::from_millis(290),
+            "{mode:?}: taken before it settled"
+        );
+        assert_eq!(taken[1].1, png);
+        assert!(taken[1].2 >= end2 + Duration::from_millis(290));
+        assert_eq!(names_in(&dir.join(".done")).len(), 2);
+        assert!(names_in(dir.as_path()).is_empty());
+    }
+}
+
+#[test]
+fn temp_names_are_ignored_and_a_file_renamed_in_is_taken() {
+    let (_root, dir, store) = setup();
+    let mut folder = HotFolder::open(config(dir.as_path(), WatchMode::Auto)).unwrap();
+    let png = image_bytes(3, ImageFormat::Png);
+    for name in [
+        "scan.png.part",
+        "~scan.png",
+        "scan.png~",
+        "scan.tmp",
+        ".scan.png",
+        "notes.txt",
+        "x.png.crdownload",
+    ] {
+        fs::write(dir.as_path().join(name), &png).unwrap();
+    }
+    let t0 = Instant::now();
+    while t0.elapsed() < Duration::from_millis(900) {
+        let s = folder.process(|c| store.import(c, Duration::ZERO)).unwrap();
+        assert_eq!(s.imported, 0);
+        folder.wait();
+    }
+    assert!(store.imports().is_empty());
+    // The writer finishes by renaming its temp file: taken under the final name.
+    fs::rename(
+        dir.as_path().join("scan.png.part"),
+        dir.as_path().join("scan.png"),
+    )
+    .unwrap();
+    run_until(&mut folder, &store, Duration::from_secs(10), |s| {
+        s.imports().len() == 1
+    });
+    assert_eq!(store.imports()[0].1, "scan.png");
+    let left = names_in(dir.as_path());
+    assert_eq!(
+        left,
+        vec![
+            "notes.txt",
+            "scan.png~",
+            "scan.tmp",
+            "x.png.crdownload",
+            "~scan.png"
+        ]
+    );
+    assert_eq!(
+        kind_of("SCAN.JPEG").map(|k| format!("{k:?}")),
+        Some("Jpeg".to_owned())
+    );
+}
+
+#[test]
+fn bad_files_go_to_failed_and_transient_failures_stay_claimed() {
+    let (_root, dir, _store) = setup();
+    let mut folder = HotFolder::open(config(dir.as_path(), WatchMode::Poll)).unwrap();
+    let mut bad = b"\x89PNG\r\n\x1a\n garbage garbage".to_vec();
+    bad.extend_from_slice(&[0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]);
+    fs::write(dir.as_path().join("bad.png"), bad).unwrap();
+    fs::write(dir.as_path().join("good.png"), image_bytes(4, ImageFormat::Png)).unwrap();
+    let mut transient_once = true;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut done = 0;
+    while done < 2 {
+        assert!(Instant::now() < deadline);
+        let s = folder
+            .process(|c| {
+                if c.name == "good.png" && transient_once {
+                    transient_once = false;
+                    return Err(ImportFailure::Transient("store busy".into()));
+                }
+                image::open(&c.path)
+                    .map(|_| ())
+                    .map_err(|e| ImportFailure::Rejected(e.to_string()))
+            })
+            .unwrap();
+        done += s.imported + s.rejected;
+        folder.wait();
+    }
+    assert_eq!(names_in(&dir.join(".failed")).len(), 1);
+    assert!(names_in(&dir.join(".failed"))[0].ends_with("--bad.png"));
+    assert!(names_in(&dir.join(".done"))[0].ends_with("--good.png"));
+}
+
+#[test]
+fn restart_reoffers_unfinished_claims_and_flags_retries() {
+    let (_root, dir, store) = setup();
+    for i in 0..3 {
+        fs::write(
+            dir.as_path().join(format!("p{i}.png")),
+            image_bytes(i, ImageFormat::Png),
+        )
+        .unwrap();
+    }
+    let cfg = config(dir.as_path(), WatchMode::Poll);
+    {
+        let mut folder = HotFolder::open(cfg.clone()).unwrap();
+        let mut claims = Vec::new();
+        while claims.len() < 3 {
+            claims.extend(folder.poll().unwrap());
+            folder.wait();
+        }
+        claims.sort_by(|a, b| a.name.cmp(&b.name));
+        // p0: imported and committed. p1: the store committed, then the app died before the journal line.
+        // p2: claimed, import never started.
+        folder.begin(&claims[0]).unwrap();
+        store.import(&claims[0], Duration::ZERO).unwrap();
+        folder.commit(&claims[0]).unwrap();
+        folder.begin(&claims[1]).unwrap();
+        store.import(&claims[1], Duration::ZERO).unwrap();
+        // dropped here: the "crash"
+    }
+    let mut folder = HotFolder::open(cfg).unwrap();
+    let mut rec = folder.recover().unwrap();
+    rec.sort_by(|a, b| a.name.cmp(&b.name));
+    assert_eq!(
+        rec.iter().map(|c| (c.name.as_str(), c.retry)).collect::<Vec<_>>(),
+        vec![("p1.png", true), ("p2.png", false)]
+    );
+    let s = folder.process(|c| store.import(c, Duration::ZERO)).unwrap();
+    assert_eq!((s.recovered, s.imported), (2, 2));
+    let mut names: Vec<String> = store.imports().into_iter().map(|(_, n)| n).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec!["p0.png", "p1.png", "p2.png"],
+        "each imported exactly once"
+    );
+    assert_eq!(names_in(&dir.join(".done")).len(), 3);
+    assert!(names_in(&dir.join(".claimed")).is_empty());
+}
+
+/// Child process of `kill_during_import_loses_nothing_and_imports_nothing_twice`: imports slowly until killed.
+#[test]
+#[ignore = "run as a child process by kill_during_import_loses_nothing_and_imports_nothing_twice"]
+fn child_importer() {
+    let Ok(folder_dir) = std::env::var("SOHOA_TEST_FOLDER") else {
+        return;
+    };
+    let store = Store::new(std::path::Path::new(&std::env::var("SOHOA_TEST_STORE").unwrap()));
+    let mut folder = HotFolder::open(config(std::path::Path::new(&folder_dir), WatchMode::Auto)).unwrap();
+    loop {
+        folder
+            .process(|c| store.import(c, Duration::from_millis(250)))
+            .unwrap();
+        folder.wait();
+    }
+}
+
+#[test]
+fn kill_during_import_loses_nothing_and_imports_nothing_twice() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("in");
+    fs::create_dir(&dir).unwrap();
+    let store = Store::new(&root.path().join("store"));
+    let n = 8u8;
+    for i in 0..n {
+        fs::write(dir.join(format!("f{i}.png")), image_bytes(i, ImageFormat::Png)).unwrap();
+    }
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", "child_importer", "--nocapture"])
+        .env("SOHOA_TEST_FOLDER", &dir)
+        .env("SOHOA_TEST_STORE", &store.dir)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it mid-import: after a few files, while one has begun and is not committed.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        assert!(Instant::now() < deadline, "child made no progress");
+        if store.imports().len() >= 3 && store.begun() > store.imports().len() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let imported_before = store.imports().len();
+    assert!(imported_before < n as usize, "the child finished before the kill");
+    assert!(
+        !names_in(&dir.join(".claimed")).is_empty(),
+        "a file was mid-import"
+    );
+
+    // Restart.
+    let mut folder = HotFolder::open(config(&dir, WatchMode::Auto)).unwrap();
+    let mut recovered = 0;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while names_in(&dir.join(".done")).len() < n as usize {
+        assert!(Instant::now() < deadline, "restart did not finish");
+        recovered += folder
+            .process(|c| store.import(c, Duration::ZERO))
+            .unwrap()
+            .recovered;
+        folder.wait();
+    }
+    assert!(recovered >= 1);
+    let mut names: Vec<String> = store.imports().into_iter().map(|(_, n)| n).collect();
+    names.sort();
+    let expected: Vec<String> = (0..n).map(|i| format!("f{i}.png")).collect();
+    assert_eq!(names, expected, "nothing lost, nothing imported twice");
+    assert!(names_in(&dir).is_empty());
+    assert!(names_in(&dir.join(".claimed")).is_empty());
+}
+
+/// A two-page PDF with blank pages; pdftoppm tolerates the missing xref table.
+fn tiny_pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R 4 0 R]/Count 2>>endobj\n\
+3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 144 216]>>endobj\n4 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 144 216]>>endobj\n\
+trailer<</Root 1 0 R>>\n%%EOF\n"
+        .to_vec()
+}
+
+#[test]
+fn folder_device_streams_pages_like_a_feeder() {
+    let dir = tempfile::tempdir().unwrap();
+    let driver = sohoa_scan::folder::FolderDriver {
+        folders: vec![config(dir.path(), WatchMode::Auto)],
+    };
+    let id = format!("folder:{}", dir.path().display());
+    assert_eq!(driver.discover().unwrap()[0].id, id);
+    let settings = ScanSettings {
+        source: Source::Adf,
+        mode: ColorMode::Color,
+        dpi: 100,
+        area: None,
+        max_pages: None,
+    };
+    let mut dev = driver.open(&id).unwrap();
+    {
+        let mut stream = dev.scan(&settings).unwrap();
+        assert_eq!(stream.next_page().unwrap().unwrap_err(), ScanError::FeederEmpty);
+    }
+    fs::write(dir.path().join("a.png"), image_bytes(1, ImageFormat::Png)).unwrap();
+    fs::write(dir.path().join("b.jpg"), image_bytes(2, ImageFormat::Jpeg)).unwrap();
+    fs::write(dir.path().join("c.pdf"), tiny_pdf()).unwrap();
+    let mut pages = Vec::new();
+    {
+        let mut stream = dev.scan(&settings).unwrap();
+        while let Some(p) = stream.next_page() {
+            pages.push(p.unwrap());
+        }
+    }
+    assert_eq!(pages.len(), 4);
+    assert_eq!(
+        pages.iter().map(|p| p.sheet).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4]
+    );
+    assert_eq!(pages[0].image.width(), 120);
+    // The PDF page is 2 in x 3 in, rasterised at the asked 100 dpi.
+    assert_eq!((pages[3].image.width(), pages[3].image.height()), (200, 300));
+    assert_eq!(names_in(&dir.path().join(".done")).len(), 3);
+    drop(dev);
+    let _ = FolderConfig::new(dir.path());
+}
