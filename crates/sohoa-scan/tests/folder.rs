@@ -347,3 +347,39 @@ fn folder_device_streams_pages_like_a_feeder() {
     drop(dev);
     let _ = FolderConfig::new(dir.path());
 }
+
+#[test]
+fn a_consumer_that_stops_early_gets_the_file_again() {
+    let (_root, dir, _store) = setup();
+    let driver = sohoa_scan::folder::FolderDriver {
+        folders: vec![config(&dir, WatchMode::Poll)],
+    };
+    let id = format!("folder:{}", dir.display());
+    let settings = ScanSettings {
+        source: Source::Adf,
+        mode: ColorMode::Color,
+        dpi: 150,
+        area: None,
+        max_pages: None,
+    };
+    fs::write(dir.join("a.png"), image_bytes(1, ImageFormat::Png)).unwrap();
+    fs::write(dir.join("b.png"), image_bytes(2, ImageFormat::Png)).unwrap();
+    {
+        let mut dev = driver.open(&id).unwrap();
+        let mut stream = dev.scan(&settings).unwrap();
+        let first = stream.next_page().unwrap().unwrap();
+        assert_eq!(first.dpi_x, 150.0, "no resolution in the file: the asked one");
+        // The app dies (or the operator stops) before asking for more: nothing is marked imported.
+    }
+    assert!(names_in(&dir.join(".done")).is_empty());
+    let mut dev = driver.open(&id).unwrap();
+    let mut stream = dev.scan(&settings).unwrap();
+    let mut n = 0;
+    while let Some(p) = stream.next_page() {
+        p.unwrap();
+        n += 1;
+    }
+    assert_eq!(n, 2);
+    drop(stream);
+    assert_eq!(names_in(&dir.join(".done")).len(), 2);
+}

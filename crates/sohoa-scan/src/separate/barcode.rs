@@ -37,13 +37,7 @@ fn formats() -> HashSet<BarcodeFormat> {
 pub fn read_barcodes(img: &GrayImage) -> Vec<Barcode> {
     let scaled;
     let img = if img.width().max(img.height()) > MAX_SIDE {
-        let f = f64::from(MAX_SIDE) / f64::from(img.width().max(img.height()));
-        scaled = image::imageops::resize(
-            img,
-            ((f64::from(img.width()) * f) as u32).max(1),
-            ((f64::from(img.height()) * f) as u32).max(1),
-            image::imageops::FilterType::Triangle,
-        );
+        scaled = super::gray::downscale_to(img, MAX_SIDE);
         &scaled
     } else {
         img

@@ -50,22 +50,23 @@ pub fn detect_blank(img: &GrayImage, cfg: &BlankConfig) -> BlankVerdict {
     let y0 = (f64::from(h) * cfg.margin) as u32;
     let x1 = w.saturating_sub(x0);
     let y1 = h.saturating_sub(y0);
-    let mut cells: Vec<u8> = Vec::new();
-    let mut cy = y0;
-    while cy + cell <= y1 {
-        let mut cx = x0;
-        while cx + cell <= x1 {
-            let mut sum: u64 = 0;
-            for y in cy..cy + cell {
-                for x in cx..cx + cell {
-                    sum += u64::from(img.get_pixel(x, y).0[0]);
-                }
+    let (cols, rows) = ((x1.saturating_sub(x0)) / cell, (y1.saturating_sub(y0)) / cell);
+    let raw = img.as_raw();
+    let stride = w as usize;
+    let mut sums = vec![0u32; (cols * rows) as usize];
+    for r in 0..rows {
+        for y in (y0 + r * cell)..(y0 + (r + 1) * cell) {
+            let row = &raw[y as usize * stride..(y as usize + 1) * stride];
+            for c in 0..cols {
+                let xs = (x0 + c * cell) as usize;
+                sums[(r * cols + c) as usize] += row[xs..xs + cell as usize]
+                    .iter()
+                    .map(|&v| u32::from(v))
+                    .sum::<u32>();
             }
-            cells.push((sum / u64::from(cell * cell)) as u8);
-            cx += cell;
         }
-        cy += cell;
     }
+    let cells: Vec<u8> = sums.iter().map(|s| (s / (cell * cell)) as u8).collect();
     if cells.is_empty() {
         return BlankVerdict {
             blank: true,

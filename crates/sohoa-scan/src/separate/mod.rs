@@ -10,6 +10,7 @@
 
 mod barcode;
 mod blank;
+mod gray;
 mod patch;
 
 use std::collections::BTreeMap;

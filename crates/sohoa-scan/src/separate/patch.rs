@@ -64,8 +64,8 @@ pub struct PatchDetection {
     pub bar_length_ratio: f64,
 }
 
-/// Working size: the long side is reduced to about this many pixels (a narrow bar stays ≥ 5 px on A4).
-const WORK_PX: u32 = 1200;
+/// Working size: the long side is reduced to about this many pixels (a narrow bar stays ≥ 6 px on A4).
+const WORK_PX: u32 = 900;
 
 struct Hit {
     line: u32,
@@ -76,10 +76,11 @@ struct Hit {
 }
 
 pub fn detect_patch(img: &GrayImage) -> Option<PatchDetection> {
-    let small = downscale(img, WORK_PX);
+    let small = super::gray::downscale_to(img, WORK_PX);
     let threshold = otsu(&small);
     let (w, h) = small.dimensions();
-    let dark = |x: u32, y: u32| small.get_pixel(x, y).0[0] <= threshold;
+    let mask: Vec<bool> = small.as_raw().iter().map(|&v| v <= threshold).collect();
+    let dark = |x: u32, y: u32| mask[(y * w + x) as usize];
 
     let mut best: Option<PatchDetection> = None;
     for horizontal_bars in [true, false] {
@@ -128,7 +129,10 @@ fn find_in_line(px: &[bool], line: u32, hits: &mut Vec<Hit>) {
         if !runs[i].0 {
             continue;
         }
-        let widths: Vec<f64> = runs[i..i + 7].iter().map(|r| r.2 as f64).collect();
+        let mut widths = [0f64; 7];
+        for (k, r) in runs[i..i + 7].iter().enumerate() {
+            widths[k] = r.2 as f64;
+        }
         let total: f64 = widths.iter().sum();
         let unit = total / 10.0;
         if unit < 2.0 {
@@ -198,30 +202,6 @@ fn best_chain(hits: &mut [Hit]) -> Option<(PatchCode, PatchCode, f64)> {
         .map(|c| (c.0, c.1, f64::from(c.3 - c.2 + 1) / c.5))
         .filter(|c| c.2 >= 0.8)
         .max_by(|a, b| a.2.total_cmp(&b.2))
-}
-
-/// Box-averages the image so its long side is at most `target` pixels.
-fn downscale(img: &GrayImage, target: u32) -> GrayImage {
-    let f = img.width().max(img.height()).div_ceil(target).max(1);
-    if f == 1 {
-        return img.clone();
-    }
-    let (w, h) = (img.width() / f, img.height() / f);
-    GrayImage::from_fn(w.max(1), h.max(1), |x, y| {
-        let mut sum = 0u32;
-        for dy in 0..f {
-            for dx in 0..f {
-                sum += u32::from(
-                    img.get_pixel(
-                        (x * f + dx).min(img.width() - 1),
-                        (y * f + dy).min(img.height() - 1),
-                    )
-                    .0[0],
-                );
-            }
-        }
-        image::Luma([(sum / (f * f)) as u8])
-    })
 }
 
 /// Otsu's threshold; on a page with hardly any ink it falls back to the mid-grey under the paper.
