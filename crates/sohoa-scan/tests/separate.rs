@@ -237,3 +237,44 @@ fn upside_down_patch_t_only_when_allowed() {
     assert_eq!(sep.dossiers.len(), 2);
     assert_eq!(sep.log[0].kind, SeparatorKind::PatchT { upside_down: true });
 }
+
+#[test]
+fn streaming_separator_decides_each_sheet_as_the_next_arrives_and_feeds_the_count_check() {
+    use sohoa_scan::separate::{Separator, SeparatorEvent};
+    use sohoa_scan::sheets::{ImageFacts, Plex, SheetDeclaration, check_sheets};
+    let mut sep = Separator::new(SeparatorRules::default());
+    assert!(sep.push(page(text_page(DPI, 1), 1, Side::Front)).is_empty());
+    assert!(
+        sep.push(page(blank_page(DPI), 1, Side::Back)).is_empty(),
+        "same sheet: undecided"
+    );
+    let ev = sep.push(page(patch_t_sheet(DPI), 2, Side::Front));
+    assert_eq!(ev.len(), 2);
+    assert!(
+        ev.iter()
+            .all(|e| matches!(e, SeparatorEvent::Page { dossier: 0, .. }))
+    );
+    // Declared: one duplex sheet. The blank back is there, flagged, and counted.
+    let facts: Vec<ImageFacts> = ev
+        .iter()
+        .filter_map(|e| match e {
+            SeparatorEvent::Page { page, .. } => Some(ImageFacts::from(page)),
+            SeparatorEvent::Separator { .. } => None,
+        })
+        .collect();
+    let report = check_sheets(
+        &SheetDeclaration {
+            sheets: 1,
+            plex: Plex::Duplex,
+            sticky_notes: vec![],
+        },
+        &facts,
+    );
+    assert!(report.is_ok());
+    assert!(report.pages[1].flags.blank_back);
+
+    let ev = sep.push(page(text_page(DPI, 2), 3, Side::Front));
+    assert!(matches!(&ev[..], [SeparatorEvent::Separator { entry, .. }] if entry.opens_dossier == 1));
+    let ev = sep.finish();
+    assert!(matches!(&ev[..], [SeparatorEvent::Page { dossier: 1, .. }]));
+}

@@ -141,69 +141,140 @@ fn match_value(re: &Regex, text: &str) -> Option<String> {
     Some(m.as_str().to_owned())
 }
 
-/// Splits a stream of pages into dossiers. Consecutive images with the same `sheet` number are one sheet
-/// (front, then back), as every driver numbers them.
-pub fn separate(pages: impl IntoIterator<Item = Page>, rules: &SeparatorRules) -> Separation {
-    let mut out = Separation {
-        dossiers: vec![Dossier::default()],
-        log: Vec::new(),
-    };
-    let mut sheet: Vec<(usize, Page)> = Vec::new();
-    for (index, page) in pages.into_iter().enumerate() {
-        if sheet.last().is_some_and(|(_, p)| p.sheet != page.sheet) {
-            flush_sheet(std::mem::take(&mut sheet), rules, &mut out);
-        }
-        sheet.push((index, page));
-    }
-    flush_sheet(sheet, rules, &mut out);
-    // A trailing separator (or an empty stream) leaves an empty last dossier; it is no dossier.
-    if out.dossiers.last().is_some_and(|d| d.pages.is_empty()) {
-        out.dossiers.pop();
-    }
-    out
+/// What [`Separator::push`] decides, as soon as a sheet is complete.
+#[derive(Debug, Clone)]
+pub enum SeparatorEvent {
+    /// A page kept in dossier `dossier` (0-based, numbered in the order dossiers open).
+    Page { dossier: usize, page: SeparatedPage },
+    /// A separator sheet, dropped; `fields` are the values it gives the dossier it opens.
+    Separator {
+        entry: SeparatorEntry,
+        fields: BTreeMap<String, String>,
+    },
 }
 
-fn flush_sheet(sheet: Vec<(usize, Page)>, rules: &SeparatorRules, out: &mut Separation) {
-    if sheet.is_empty() {
-        return;
-    }
-    let verdicts: Vec<BlankVerdict> = sheet
-        .iter()
-        .map(|(_, p)| detect_blank(&p.image.to_luma8(), &rules.blank))
-        .collect();
-    let mut found = sheet
-        .iter()
-        .zip(&verdicts)
-        .find_map(|((_, p), v)| classify(p, rules, v).map(|k| (p.side, k)));
-    if found.is_none() && rules.blank_sheets && verdicts.iter().all(|v| v.blank) {
-        found = Some((sheet[0].1.side, SeparatorKind::BlankSheet));
-    }
-    if let Some((side, kind)) = found {
-        // Consecutive separators (or one first in the batch) do not make empty dossiers.
-        let current_empty = out.dossiers.last().is_some_and(|d| d.pages.is_empty());
-        if !current_empty {
-            out.dossiers.push(Dossier::default());
+/// Incremental separation while the feeder runs: an archive batch of hundreds of colour pages cannot be held
+/// in memory, so pages are decided one sheet at a time (a sheet is complete when the next sheet's first image
+/// arrives, or at [`Separator::finish`]) and handed on.
+pub struct Separator {
+    rules: SeparatorRules,
+    sheet: Vec<(usize, Page)>,
+    next_index: usize,
+    current: usize,
+    current_has_pages: bool,
+}
+
+impl Separator {
+    pub fn new(rules: SeparatorRules) -> Self {
+        Self {
+            rules,
+            sheet: Vec::new(),
+            next_index: 0,
+            current: 0,
+            current_has_pages: false,
         }
-        let opens = out.dossiers.len() - 1;
-        if let (SeparatorKind::Barcode { value, .. }, Some(field)) =
-            (&kind, rules.barcode.as_ref().and_then(|r| r.field.as_ref()))
-            && let Some(d) = out.dossiers.last_mut()
-        {
-            d.fields.insert(field.clone(), value.clone());
-        }
-        tracing::info!(sheet = sheet[0].1.sheet, kind = ?kind, "separator sheet dropped");
-        out.log.push(SeparatorEntry {
-            images: sheet.iter().map(|(i, _)| *i).collect(),
-            sheet: sheet[0].1.sheet,
-            side,
-            kind,
-            opens_dossier: opens,
-        });
-        return;
     }
-    if let Some(d) = out.dossiers.last_mut() {
+
+    pub fn push(&mut self, page: Page) -> Vec<SeparatorEvent> {
+        let mut out = Vec::new();
+        if self.sheet.last().is_some_and(|(_, p)| p.sheet != page.sheet) {
+            let sheet = std::mem::take(&mut self.sheet);
+            self.decide(sheet, &mut out);
+        }
+        self.sheet.push((self.next_index, page));
+        self.next_index += 1;
+        out
+    }
+
+    /// The batch ended: decides the last sheet.
+    pub fn finish(&mut self) -> Vec<SeparatorEvent> {
+        let mut out = Vec::new();
+        let sheet = std::mem::take(&mut self.sheet);
+        self.decide(sheet, &mut out);
+        out
+    }
+
+    fn decide(&mut self, sheet: Vec<(usize, Page)>, out: &mut Vec<SeparatorEvent>) {
+        let Some(first) = sheet.first().map(|(_, p)| (p.sheet, p.side)) else {
+            return;
+        };
+        let rules = &self.rules;
+        let verdicts: Vec<BlankVerdict> = sheet
+            .iter()
+            .map(|(_, p)| detect_blank(&p.image.to_luma8(), &rules.blank))
+            .collect();
+        let mut found = sheet
+            .iter()
+            .zip(&verdicts)
+            .find_map(|((_, p), v)| classify(p, rules, v).map(|k| (p.side, k)));
+        if found.is_none() && rules.blank_sheets && verdicts.iter().all(|v| v.blank) {
+            found = Some((first.1, SeparatorKind::BlankSheet));
+        }
+        if let Some((side, kind)) = found {
+            // Consecutive separators (or one first in the batch) do not make empty dossiers.
+            if self.current_has_pages {
+                self.current += 1;
+                self.current_has_pages = false;
+            }
+            let mut fields = BTreeMap::new();
+            if let (SeparatorKind::Barcode { value, .. }, Some(field)) =
+                (&kind, rules.barcode.as_ref().and_then(|r| r.field.as_ref()))
+            {
+                fields.insert(field.clone(), value.clone());
+            }
+            // The kind only: a barcode value may be an ID number.
+            tracing::info!(sheet = first.0, dossier = self.current, "separator sheet dropped");
+            let entry = SeparatorEntry {
+                images: sheet.iter().map(|(i, _)| *i).collect(),
+                sheet: first.0,
+                side,
+                kind,
+                opens_dossier: self.current,
+            };
+            out.push(SeparatorEvent::Separator { entry, fields });
+            return;
+        }
         for ((index, page), blank) in sheet.into_iter().zip(verdicts) {
-            d.pages.push(SeparatedPage { index, page, blank });
+            self.current_has_pages = true;
+            out.push(SeparatorEvent::Page {
+                dossier: self.current,
+                page: SeparatedPage { index, page, blank },
+            });
         }
     }
+}
+
+/// Splits a whole stream of pages into dossiers (small batches and tests; the engine streams through
+/// [`Separator`]). Consecutive images with the same `sheet` number are one sheet (front, then back), as
+/// every driver numbers them.
+pub fn separate(pages: impl IntoIterator<Item = Page>, rules: &SeparatorRules) -> Separation {
+    let mut sep = Separator::new(rules.clone());
+    let mut events = Vec::new();
+    for page in pages {
+        events.extend(sep.push(page));
+    }
+    events.extend(sep.finish());
+    let mut out = Separation::default();
+    let mut pending: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
+    for ev in events {
+        match ev {
+            SeparatorEvent::Separator { entry, fields } => {
+                pending.entry(entry.opens_dossier).or_default().extend(fields);
+                out.log.push(entry);
+            }
+            SeparatorEvent::Page { dossier, page } => {
+                while out.dossiers.len() <= dossier {
+                    let fields = pending.remove(&out.dossiers.len()).unwrap_or_default();
+                    out.dossiers.push(Dossier {
+                        pages: Vec::new(),
+                        fields,
+                    });
+                }
+                if let Some(d) = out.dossiers.get_mut(dossier) {
+                    d.pages.push(page);
+                }
+            }
+        }
+    }
+    out
 }

@@ -239,3 +239,9 @@ pub fn check_sheets(decl: &SheetDeclaration, images: &[ImageFacts]) -> SheetRepo
         all_backs_blank,
     }
 }
+
+impl From<&crate::separate::SeparatedPage> for ImageFacts {
+    fn from(p: &crate::separate::SeparatedPage) -> Self {
+        ImageFacts { blank: p.blank.blank }
+    }
+}
