@@ -18,7 +18,13 @@ fn patch_t_is_found_at_any_scale_and_with_skew() {
     for (dpi, deg) in [(100, 0.0), (150, 6.0), (200, -9.0), (100, 12.0)] {
         let mut img = rotate(&patch_t_sheet(dpi), deg);
         noise(&mut img, dpi + 7, 12);
-        let d = detect_patch(&img).unwrap_or_else(|| panic!("no patch at {dpi} dpi, {deg}°"));
+        let d = detect_patch(&img, Some(f64::from(dpi)))
+            .unwrap_or_else(|| panic!("no patch at {dpi} dpi, {deg}°"));
+        // Resolution unknown: proportions alone.
+        assert_eq!(detect_patch(&img, None).map(|d| d.code), Some(PatchCode::PatchT));
+        // A resolution that makes the bars half or twice their real size: not a patch.
+        assert_eq!(detect_patch(&img, Some(f64::from(dpi) * 2.0)), None);
+        assert_eq!(detect_patch(&img, Some(f64::from(dpi) / 2.0)), None);
         assert_eq!(d.code, PatchCode::PatchT, "{dpi} dpi, {deg}°");
         assert_eq!(d.reversed, PatchCode::Patch3);
         assert!(d.horizontal_bars);
@@ -29,12 +35,12 @@ fn patch_t_is_found_at_any_scale_and_with_skew() {
 fn end_fed_patch_and_upside_down_patch() {
     // Rotated 90° clockwise: the leading edge is on the right, bars run top to bottom.
     let img = image::imageops::rotate90(&patch_t_sheet(DPI));
-    let d = detect_patch(&img).unwrap();
+    let d = detect_patch(&img, Some(100.0)).unwrap();
     assert_eq!(d.code, PatchCode::PatchT);
     assert!(!d.horizontal_bars);
     // Upside down: reads as Patch 3, reversed as T.
     let img = image::imageops::rotate180(&patch_t_sheet(DPI));
-    let d = detect_patch(&img).unwrap();
+    let d = detect_patch(&img, Some(100.0)).unwrap();
     assert_eq!((d.code, d.reversed), (PatchCode::Patch3, PatchCode::PatchT));
 }
 
@@ -42,17 +48,48 @@ fn end_fed_patch_and_upside_down_patch() {
 fn other_patches_and_text_are_not_patch_t() {
     let mut img = blank_page(DPI);
     draw_patch(&mut img, DPI, PATCH_2, 1.0);
-    assert_eq!(detect_patch(&img).map(|d| d.code), Some(PatchCode::Patch2));
+    assert_eq!(
+        detect_patch(&img, Some(100.0)).map(|d| d.code),
+        Some(PatchCode::Patch2)
+    );
     for seed in 0..4 {
         let mut t = text_page(DPI, seed);
         noise(&mut t, seed, 10);
-        assert_eq!(detect_patch(&t), None, "text page {seed}");
+        assert_eq!(detect_patch(&t, Some(100.0)), None, "text page {seed}");
     }
     // Short bars (a stray pattern a few mm long) are not a patch either.
     let mut img = blank_page(DPI);
     draw_patch(&mut img, DPI, PATCH_T, 1.0);
     super_crop_bars(&mut img);
-    assert_eq!(detect_patch(&img), None);
+    assert_eq!(detect_patch(&img, Some(100.0)), None);
+}
+
+#[test]
+fn one_d_barcodes_on_content_pages_are_not_patches() {
+    // Without the quiet-zone and size checks, windows inside these codes read as Patch T, 1, 2 and 6.
+    let texts = [
+        "1111111",
+        "ABCDEFGHIJ",
+        "0000000000",
+        "079123456789",
+        "HS-000123",
+        "Z9Z9Z9Z9",
+    ];
+    for format in [BarcodeFormat::CODE_128, BarcodeFormat::CODE_39] {
+        for module in [2u32, 3, 5] {
+            let mut img = blank_page(DPI);
+            for (i, t) in texts.iter().enumerate() {
+                draw_barcode(&mut img, t, format, 20, 20 + i as u32 * 190, module, 150);
+            }
+            for dpi in [Some(100.0), None] {
+                assert_eq!(
+                    detect_patch(&img, dpi),
+                    None,
+                    "{format:?} module {module} dpi {dpi:?}"
+                );
+            }
+        }
+    }
 }
 
 /// Paints paper over all but 8 mm of the bars' length.

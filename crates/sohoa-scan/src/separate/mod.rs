@@ -110,7 +110,7 @@ fn classify(page: &Page, rules: &SeparatorRules, blank: &BlankVerdict) -> Option
         return None;
     }
     if rules.patch_t
-        && let Some(d) = detect_patch(&gray)
+        && let Some(d) = detect_patch(&gray, page_dpi(page))
     {
         if d.code == PatchCode::PatchT {
             return Some(SeparatorKind::PatchT { upside_down: false });
@@ -130,6 +130,12 @@ fn classify(page: &Page, rules: &SeparatorRules, blank: &BlankVerdict) -> Option
         }
     }
     None
+}
+
+/// The page's resolution if the device reported a plausible one.
+fn page_dpi(page: &Page) -> Option<f64> {
+    let d = (page.dpi_x + page.dpi_y) / 2.0;
+    (d.is_finite() && d >= 50.0).then_some(d)
 }
 
 fn match_value(re: &Regex, text: &str) -> Option<String> {

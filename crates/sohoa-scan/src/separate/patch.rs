@@ -75,8 +75,16 @@ struct Hit {
     reversed: PatchCode,
 }
 
-pub fn detect_patch(img: &GrayImage) -> Option<PatchDetection> {
+/// Finds a patch code. `dpi` (the page's resolution, when the device reported it) adds a physical size check:
+/// the pattern must measure 0.45–1.3 in across (0.80 in nominal; reduced photocopies of patch sheets are
+/// common, and a file from a watched folder may carry no resolution, so the asked one stands in for it). Without it only the proportions count, and a 1D barcode printed with modules of the right
+/// proportions could pass: the scale-free mode is for images of unknown resolution only.
+pub fn detect_patch(img: &GrayImage, dpi: Option<f64>) -> Option<PatchDetection> {
     let small = super::gray::downscale_to(img, WORK_PX);
+    let factor = f64::from(img.width().max(img.height()).div_ceil(WORK_PX).max(1));
+    let size_range = dpi
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .map(|d| (0.45 * d / factor, 1.3 * d / factor));
     let threshold = otsu(&small);
     let (w, h) = small.dimensions();
     let mask: Vec<bool> = small.as_raw().iter().map(|&v| v <= threshold).collect();
@@ -97,7 +105,7 @@ pub fn detect_patch(img: &GrayImage) -> Option<PatchDetection> {
                     dark(len - 1 - i, line)
                 });
             }
-            find_in_line(&line_px, line, &mut hits);
+            find_in_line(&line_px, line, size_range, &mut hits);
         }
         if let Some((code, reversed, ratio)) = best_chain(&mut hits)
             && best.is_none_or(|b| ratio > b.bar_length_ratio)
@@ -113,7 +121,7 @@ pub fn detect_patch(img: &GrayImage) -> Option<PatchDetection> {
     best
 }
 
-fn find_in_line(px: &[bool], line: u32, hits: &mut Vec<Hit>) {
+fn find_in_line(px: &[bool], line: u32, size_range: Option<(f64, f64)>, hits: &mut Vec<Hit>) {
     // Runs as (dark, start, length).
     let mut runs: Vec<(bool, usize, usize)> = Vec::new();
     for (i, &d) in px.iter().enumerate() {
@@ -135,12 +143,14 @@ fn find_in_line(px: &[bool], line: u32, hits: &mut Vec<Hit>) {
         }
         let total: f64 = widths.iter().sum();
         let unit = total / 10.0;
-        if unit < 2.0 {
+        if unit < 2.0 || size_range.is_some_and(|(lo, hi)| total < lo || total > hi) {
             continue;
         }
-        // Quiet zones: at least one unit of paper on both sides, or the image border.
-        let before_ok = i == 0 || runs[i - 1].2 as f64 >= unit;
-        let after_ok = i + 7 >= runs.len() || runs[i + 7].2 as f64 >= unit;
+        // Quiet zones: Kodak asks for 0.25 in (3.1 units) of clear paper around the bars; 2.7 units on both
+        // sides (or the image border) leaves room for print bleed and keeps out most windows inside 1D
+        // barcodes, whose widest space is 4 modules (~3.6 units of such a window).
+        let before_ok = i == 0 || runs[i - 1].2 as f64 >= 2.7 * unit;
+        let after_ok = i + 7 >= runs.len() || runs[i + 7].2 as f64 >= 2.7 * unit;
         if !before_ok || !after_ok {
             continue;
         }
