@@ -1,15 +1,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+mod separate_support;
 
 use std::fs;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
 use image::ImageFormat;
+use separate_support::folder::*;
 use sohoa_scan::folder::{FolderConfig, HotFolder, ImportFailure, WatchMode, kind_of};
 use sohoa_scan::{ColorMode, Driver, ScanError, ScanSettings, Source};
-use support::folder::*;
 
 /// A watched folder and a store beside it (not inside: the store is not a document).
 fn setup() -> (tempfile::TempDir, std::path::PathBuf, Store) {
@@ -382,4 +382,27 @@ fn a_consumer_that_stops_early_gets_the_file_again() {
     assert_eq!(n, 2);
     drop(stream);
     assert_eq!(names_in(&dir.join(".done")).len(), 2);
+}
+
+#[test]
+fn page_resolution_comes_from_the_file_when_it_says() {
+    let (_root, dir, _store) = setup();
+    fs::write(dir.join("a.png"), png_with_dpi(200)).unwrap();
+    fs::write(dir.join("b.jpg"), jpeg_with_dpi(300)).unwrap();
+    let mut dev = sohoa_scan::folder::FolderDevice::open(config(&dir, WatchMode::Poll)).unwrap();
+    let settings = ScanSettings {
+        source: Source::Adf,
+        mode: ColorMode::Color,
+        dpi: 150,
+        area: None,
+        max_pages: None,
+    };
+    let mut stream = sohoa_scan::Device::scan(&mut dev, &settings).unwrap();
+    let mut dpis = Vec::new();
+    while let Some(p) = stream.next_page() {
+        let p = p.unwrap();
+        dpis.push((p.image.width(), p.dpi_x.round() as u32));
+    }
+    dpis.sort();
+    assert_eq!(dpis, vec![(64, 300), (120, 200)]);
 }

@@ -1,15 +1,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+mod separate_support;
 
 use regex::Regex;
 use rxing::BarcodeFormat;
+use separate_support::pages::*;
 use sohoa_scan::Side;
 use sohoa_scan::separate::{
     BarcodeRule, BlankConfig, PatchCode, SeparatorKind, SeparatorRules, detect_blank, detect_patch,
     read_barcodes, separate,
 };
-use support::pages::*;
 
 const DPI: u32 = 100;
 

@@ -224,11 +224,10 @@ impl HotFolder {
             Ok(()) => {}
             // Another workstation (or the writer) took it away first.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            // Windows refuses to rename a file its writer still holds open: not ready, try again later.
             Err(e) => {
-                return Err(FolderError::Io {
-                    path: path.to_path_buf(),
-                    source: e,
-                });
+                tracing::debug!(error = %e, "file not claimable yet");
+                return Ok(None);
             }
         }
         sync_dir(&self.claimed);

@@ -104,13 +104,17 @@ pub struct Separation {
 }
 
 /// What one image says about separation.
-fn classify(page: &Page, rules: &SeparatorRules, blank: &BlankVerdict) -> Option<SeparatorKind> {
-    let gray = page.image.to_luma8();
+fn classify(
+    gray: &image::GrayImage,
+    dpi: Option<f64>,
+    rules: &SeparatorRules,
+    blank: &BlankVerdict,
+) -> Option<SeparatorKind> {
     if blank.blank {
         return None;
     }
     if rules.patch_t
-        && let Some(d) = detect_patch(&gray, page_dpi(page))
+        && let Some(d) = detect_patch(gray, dpi)
     {
         if d.code == PatchCode::PatchT {
             return Some(SeparatorKind::PatchT { upside_down: false });
@@ -120,7 +124,7 @@ fn classify(page: &Page, rules: &SeparatorRules, blank: &BlankVerdict) -> Option
         }
     }
     if let Some(rule) = &rules.barcode {
-        for code in read_barcodes(&gray) {
+        for code in read_barcodes(gray) {
             if let Some(value) = match_value(&rule.pattern, &code.text) {
                 return Some(SeparatorKind::Barcode {
                     format: code.format,
@@ -205,14 +209,13 @@ impl Separator {
             return;
         };
         let rules = &self.rules;
-        let verdicts: Vec<BlankVerdict> = sheet
-            .iter()
-            .map(|(_, p)| detect_blank(&p.image.to_luma8(), &rules.blank))
-            .collect();
+        let grays: Vec<image::GrayImage> = sheet.iter().map(|(_, p)| p.image.to_luma8()).collect();
+        let verdicts: Vec<BlankVerdict> = grays.iter().map(|g| detect_blank(g, &rules.blank)).collect();
         let mut found = sheet
             .iter()
-            .zip(&verdicts)
-            .find_map(|((_, p), v)| classify(p, rules, v).map(|k| (p.side, k)));
+            .zip(grays.iter().zip(&verdicts))
+            .find_map(|((_, p), (g, v))| classify(g, page_dpi(p), rules, v).map(|k| (p.side, k)));
+        drop(grays);
         if found.is_none() && rules.blank_sheets && verdicts.iter().all(|v| v.blank) {
             found = Some((first.1, SeparatorKind::BlankSheet));
         }

@@ -100,3 +100,47 @@ pub fn names_in(dir: &Path) -> Vec<String> {
     v.sort();
     v
 }
+
+/// A JPEG whose JFIF header states `dpi`.
+pub fn jpeg_with_dpi(dpi: u16) -> Vec<u8> {
+    use image::codecs::jpeg::{JpegEncoder, PixelDensity};
+    let img = RgbImage::from_pixel(64, 48, image::Rgb([200, 10, 10]));
+    let mut out = Vec::new();
+    let mut enc = JpegEncoder::new(&mut out);
+    enc.set_pixel_density(PixelDensity::dpi(dpi));
+    enc.encode_image(&img).unwrap();
+    out
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A PNG with a pHYs chunk stating `dpi` (inserted after IHDR, with its CRC).
+pub fn png_with_dpi(dpi: u32) -> Vec<u8> {
+    let png = image_bytes(9, ImageFormat::Png);
+    let ppm = (f64::from(dpi) / 0.0254).round() as u32;
+    let mut data = b"pHYs".to_vec();
+    data.extend_from_slice(&ppm.to_be_bytes());
+    data.extend_from_slice(&ppm.to_be_bytes());
+    data.push(1);
+    let mut chunk = 9u32.to_be_bytes().to_vec();
+    chunk.extend_from_slice(&data);
+    chunk.extend_from_slice(&crc32(&data).to_be_bytes());
+    let ihdr_end = 8 + 4 + 4 + 13 + 4;
+    let mut out = png[..ihdr_end].to_vec();
+    out.extend_from_slice(&chunk);
+    out.extend_from_slice(&png[ihdr_end..]);
+    out
+}
