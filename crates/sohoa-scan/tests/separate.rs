@@ -32,6 +32,27 @@ fn patch_t_is_found_at_any_scale_and_with_skew() {
 }
 
 #[test]
+fn patch_t_survives_blur_and_grey_print() {
+    // A photocopied patch sheet: grey bars on grey paper, soft edges, 2° skew.
+    let mut img = blank_page(DPI);
+    for p in img.pixels_mut() {
+        p.0[0] = 215;
+    }
+    draw_patch(&mut img, DPI, PATCH_T, 1.2);
+    for p in img.pixels_mut() {
+        if p.0[0] == INK {
+            p.0[0] = 110;
+        }
+    }
+    let mut img = blur(&rotate(&img, 2.0), 2);
+    noise(&mut img, 5, 10);
+    assert_eq!(
+        detect_patch(&img, Some(100.0)).map(|d| d.code),
+        Some(PatchCode::PatchT)
+    );
+}
+
+#[test]
 fn end_fed_patch_and_upside_down_patch() {
     // Rotated 90° clockwise: the leading edge is on the right, bars run top to bottom.
     let img = image::imageops::rotate90(&patch_t_sheet(DPI));

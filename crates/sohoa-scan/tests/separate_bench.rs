@@ -8,7 +8,9 @@ use std::time::Instant;
 
 use rxing::BarcodeFormat;
 use separate_support::pages::*;
-use sohoa_scan::separate::{BlankConfig, detect_blank, detect_patch, read_barcodes};
+use sohoa_scan::separate::{
+    BarcodeSearch, BlankConfig, detect_blank, detect_patch, read_barcodes, read_barcodes_with,
+};
 
 fn time<T>(label: &str, n: u32, mut f: impl FnMut() -> T) {
     let t = Instant::now();
@@ -39,7 +41,13 @@ fn separator_costs_per_page() {
         );
         let blank = blank_page(dpi);
         let cfg = BlankConfig::default();
-        println!("A4 at {dpi} dpi ({}x{} px)", text.width(), text.height());
+        println!(
+            "A4 at {dpi} dpi ({}x{} px); ink ratio: text page {:.3}, Code 128 sheet {:.3}",
+            text.width(),
+            text.height(),
+            detect_blank(&text, &BlankConfig::default()).ink_ratio,
+            detect_blank(&code, &BlankConfig::default()).ink_ratio
+        );
         time("blank check, text page", 5, || detect_blank(&text, &cfg));
         time("patch search, text page", 5, || {
             detect_patch(&text, Some(f64::from(dpi)))
@@ -50,6 +58,9 @@ fn separator_costs_per_page() {
         time("barcode search, text page", 3, || read_barcodes(&text));
         time("barcode search, Code 128 sheet", 3, || read_barcodes(&code));
         time("barcode search, blank page", 3, || read_barcodes(&blank));
+        time("quick barcode search, text page", 3, || {
+            read_barcodes_with(&text, BarcodeSearch::Quick, false)
+        });
         assert!(read_barcodes(&code).iter().any(|c| c.text == "HS-000123"));
     }
 }

@@ -143,3 +143,24 @@ fn report_serialises_for_the_ui() {
     assert_eq!(json["count"]["Err"]["expected"], 2);
     assert_eq!(json["missing"][0]["side"], "back");
 }
+
+#[test]
+fn summary_for_the_officer() {
+    let decl = SheetDeclaration {
+        sheets: 3,
+        plex: Plex::Duplex,
+        sticky_notes: vec![side(2, Side::Front)],
+    };
+    let r = check_sheets(&decl, &imgs(&[false, true, false, false, false, false, true]));
+    assert_eq!(
+        r.summary_vi(&decl),
+        "3 tờ × 2 mặt + 1 ảnh giấy ghi chú = 7 ảnh; đã nhận 7 ảnh; 2 mặt sau trắng (giữ lại, đã đánh dấu)"
+    );
+    let r = check_sheets(&decl, &imgs(&[false; 5]));
+    assert!(
+        r.summary_vi(&decl)
+            .contains("đã nhận 5 ảnh — Thiếu ảnh: cần 7 ảnh nhưng chỉ nhận được 5 (thiếu 2)"),
+        "{}",
+        r.summary_vi(&decl)
+    );
+}

@@ -145,6 +145,29 @@ impl SheetReport {
     pub fn is_ok(&self) -> bool {
         self.count.is_ok()
     }
+
+    /// One line for the officer, e.g. "3 tờ × 2 mặt = 6 ảnh; đã nhận 6 ảnh; 2 mặt sau trắng (giữ lại, đã đánh dấu)".
+    pub fn summary_vi(&self, decl: &SheetDeclaration) -> String {
+        let mut s = format!("{} tờ × {} mặt", decl.sheets, decl.plex.sides());
+        let sticky = self
+            .expected_images
+            .saturating_sub(decl.sheets * decl.plex.sides());
+        if sticky > 0 {
+            s.push_str(&format!(" + {sticky} ảnh giấy ghi chú"));
+        }
+        s.push_str(&format!(
+            " = {} ảnh; đã nhận {} ảnh",
+            self.expected_images, self.received_images
+        ));
+        if let Err(m) = &self.count {
+            s.push_str(&format!(" — {}", m.message_vi()));
+        }
+        let blank_backs = self.pages.iter().filter(|p| p.flags.blank_back).count();
+        if blank_backs > 0 {
+            s.push_str(&format!("; {blank_backs} mặt sau trắng (giữ lại, đã đánh dấu)"));
+        }
+        sohoa_core::text::nfc(&s)
+    }
 }
 
 /// The expected sequence of (place, sticky role) in feed order.

@@ -155,3 +155,24 @@ pub fn page(img: GrayImage, sheet: u32, side: Side) -> Page {
         dpi_y: 100.0,
     }
 }
+
+/// 3x3 box blur, `passes` times: the softness of a real scan at low resolution.
+pub fn blur(img: &GrayImage, passes: u32) -> GrayImage {
+    let mut cur = img.clone();
+    for _ in 0..passes {
+        let (w, h) = cur.dimensions();
+        let src = cur.clone();
+        for y in 1..h - 1 {
+            for x in 1..w - 1 {
+                let mut sum = 0u32;
+                for dy in 0..3 {
+                    for dx in 0..3 {
+                        sum += u32::from(src.get_pixel(x + dx - 1, y + dy - 1).0[0]);
+                    }
+                }
+                cur.put_pixel(x, y, Luma([(sum / 9) as u8]));
+            }
+        }
+    }
+    cur
+}
