@@ -183,7 +183,8 @@ fn duplex_stream_splits_into_dossiers_and_logs_separators() {
     sheets.push((text(5), text(6)));
     let mut bc = blank_page(DPI);
     draw_barcode(&mut bc, "HS-000042", BarcodeFormat::CODE_128, 150, 150, 3, 120);
-    sheets.push((bc, blank_page(DPI)));
+    // Skewed: only the full search reads it, which low-ink pages get.
+    sheets.push((rotate(&bc, 4.0), blank_page(DPI)));
     let mut stray = text(7);
     rect(&mut stray, 560, 20, 230, 230, PAPER);
     draw_barcode(&mut stray, "079123456789", BarcodeFormat::QR_CODE, 580, 40, 5, 0);

@@ -37,8 +37,8 @@ fn formats() -> HashSet<BarcodeFormat> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BarcodeSearch {
-    /// One straight pass over rows (ZXing without "try harder"): ~10x cheaper; finds upright 2D codes and
-    /// straight 1D codes.
+    /// ZXing without "try harder": fewer rows, no rotation; finds upright 2D codes and straight 1D codes.
+    /// Measured 2–2.5x cheaper on a text page (A4 300 dpi, release: 93 ms against 217 ms).
     Quick,
     /// ZXing's "try harder": more rows, rotated 1D codes, several codes per page.
     Full,

@@ -47,9 +47,9 @@ pub struct SeparatorRules {
     pub blank_sheets: bool,
     pub blank: BlankConfig,
     /// Pages with at most this ink ratio (see [`BlankVerdict::ink_ratio`]) get the full barcode search; denser
-    /// pages only the quick one. Separator sheets are mostly paper (a code and a title: a few percent), and
-    /// the full search costs 0.1–0.6 s a page: on every content page it would slow a 60-page-a-minute feeder
-    /// down and find more stray codes.
+    /// pages only the quick one. Separator sheets are mostly paper (a Code 128 sheet measured 0.025, a page
+    /// of text 0.33), and the full search cost 0.11–0.22 s per text page (A4 200–300 dpi, release): on every
+    /// content page it would eat into a 60-page-a-minute feeder's budget and find more stray codes.
     pub barcode_full_search_max_ink: f64,
 }
 
