@@ -221,7 +221,7 @@ fn restart_reoffers_unfinished_claims_and_flags_retries() {
         "each imported exactly once"
     );
     assert_eq!(names_in(&dir.join(".done")).len(), 3);
-    assert!(names_in(&dir.join(".claimed")).is_empty());
+    assert!(names_in(&dir.join(".claimed").join(STATION)).is_empty());
 }
 
 /// Child process of `kill_during_import_loses_nothing_and_imports_nothing_twice`: imports slowly until killed.
@@ -272,7 +272,7 @@ fn kill_during_import_loses_nothing_and_imports_nothing_twice() {
     let imported_before = store.imports().len();
     assert!(imported_before < n as usize, "the child finished before the kill");
     assert!(
-        !names_in(&dir.join(".claimed")).is_empty(),
+        !names_in(&dir.join(".claimed").join(STATION)).is_empty(),
         "a file was mid-import"
     );
 
@@ -294,7 +294,7 @@ fn kill_during_import_loses_nothing_and_imports_nothing_twice() {
     let expected: Vec<String> = (0..n).map(|i| format!("f{i}.png")).collect();
     assert_eq!(names, expected, "nothing lost, nothing imported twice");
     assert!(names_in(&dir).is_empty());
-    assert!(names_in(&dir.join(".claimed")).is_empty());
+    assert!(names_in(&dir.join(".claimed").join(STATION)).is_empty());
 }
 
 /// A two-page PDF with blank pages; pdftoppm tolerates the missing xref table.
@@ -405,4 +405,48 @@ fn page_resolution_comes_from_the_file_when_it_says() {
     }
     dpis.sort();
     assert_eq!(dpis, vec![(64, 300), (120, 200)]);
+}
+
+#[test]
+fn two_stations_share_a_folder_and_recover_only_their_own_claims() {
+    let (_root, dir, store) = setup();
+    for i in 0..4 {
+        fs::write(dir.join(format!("s{i}.png")), image_bytes(i, ImageFormat::Png)).unwrap();
+    }
+    let station = |name: &str| FolderConfig {
+        station: name.to_owned(),
+        ..config(&dir, WatchMode::Poll)
+    };
+    // Both open at once: different stations do not lock each other out.
+    let mut a = HotFolder::open(station("desk-a")).unwrap();
+    let mut b = HotFolder::open(station("desk-b")).unwrap();
+    let (mut got_a, mut got_b) = (Vec::new(), Vec::new());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while got_a.len() + got_b.len() < 4 {
+        assert!(Instant::now() < deadline);
+        got_a.extend(a.poll().unwrap());
+        got_b.extend(b.poll().unwrap());
+        a.wait();
+    }
+    // Each file claimed by exactly one desk.
+    let mut names: Vec<&str> = got_a.iter().chain(&got_b).map(|c| c.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, vec!["s0.png", "s1.png", "s2.png", "s3.png"]);
+    // Desk A "crashes" with its claims in flight; desk B restarts meanwhile and must not take them.
+    for c in &got_a {
+        a.begin(c).unwrap();
+    }
+    drop(a);
+    drop(b);
+    let mut b = HotFolder::open(station("desk-b")).unwrap();
+    let rb = b.recover().unwrap();
+    assert_eq!(rb.len(), got_b.len());
+    assert!(rb.iter().all(|c| got_b.iter().any(|g| g.key == c.key)));
+    // Desk A comes back and finishes its own.
+    let mut a = HotFolder::open(station("desk-a")).unwrap();
+    let s = a.process(|c| store.import(c, Duration::ZERO)).unwrap();
+    assert_eq!(s.recovered, got_a.len());
+    assert!(a.recover().unwrap().is_empty());
+    assert_eq!(names_in(&dir.join(".claimed").join("desk-b")).len(), got_b.len());
+    assert!(!sohoa_scan::folder::host_name().is_empty());
 }

@@ -5,11 +5,11 @@
 //! 1. A document file is *taken* only once it has stopped changing: size and mtime unchanged for the settle
 //!    interval, the file opens for reading, and it is structurally whole ([`looks_complete`]). Names that
 //!    writers use for unfinished files (`~x`, `x~`, `.part`, `.tmp`, hidden) are never taken.
-//! 2. It is *claimed* by renaming it into `.claimed/<key>--<name>`; of two workstations racing for a file,
-//!    exactly one rename succeeds. The key is unique and stable: it names the claim for its whole life.
+//! 2. It is *claimed* by renaming it into `.claimed/<station>/<key>--<name>`; of two workstations racing for a
+//!    file, exactly one rename succeeds. The key is unique and stable: it names the claim for its whole life.
 //! 3. The journal records `importing <key>` (fsynced), then the import callback runs, then `imported <key>`
 //!    (fsynced), and only then the file moves to `.done/`.
-//! 4. On restart, files left in `.claimed/` are finished: journaled as imported → moved to `.done/` without a
+//! 4. On restart, files left in the station's `.claimed/` directory are finished: journaled as imported → moved to `.done/` without a
 //!    second import; otherwise offered again, with [`Claim::retry`] set when the callback may already have
 //!    run. The one window no journal can close (the app dies after the callback committed but before the
 //!    `imported` line is on disk) is why the callback gets the stable key: a receiver that records it in the
@@ -37,7 +37,7 @@ use journal::{Journal, Step};
 use model::io_err;
 
 pub use device::{FolderDevice, FolderDriver, FolderPageStream};
-pub use model::{Claim, FolderConfig, FolderError, ImportFailure, PassStats, WatchMode};
+pub use model::{Claim, FolderConfig, FolderError, ImportFailure, PassStats, WatchMode, host_name};
 pub use names::{FileKind, is_ignored_name, kind_of, looks_complete};
 
 struct Seen {
@@ -76,7 +76,10 @@ impl HotFolder {
         if !cfg.path.is_dir() {
             return Err(FolderError::NotAFolder(cfg.path.clone()));
         }
-        let claimed = cfg.path.join(".claimed");
+        let claimed = cfg
+            .path
+            .join(".claimed")
+            .join(model::station_dir_name(&cfg.station));
         let done = cfg.path.join(".done");
         let failed = cfg.path.join(".failed");
         for d in [&claimed, &done, &failed] {
@@ -89,7 +92,8 @@ impl HotFolder {
             .write(true)
             .open(&lock_path)
             .map_err(io_err(&lock_path))?;
-        // An OS lock, released by the kernel if the app dies: a crash never leaves the folder locked.
+        // An OS lock, released by the kernel if the app dies: a crash never leaves the folder locked. It keeps a
+        // second instance on the same station from taking the first one's in-flight claims for crashed ones.
         if lock.try_lock().is_err() {
             return Err(FolderError::Busy(cfg.path.clone()));
         }

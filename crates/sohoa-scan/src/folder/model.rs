@@ -24,6 +24,10 @@ pub struct FolderConfig {
     pub settle: Duration,
     /// Rescan period (also the safety net under change notification).
     pub poll_interval: Duration,
+    /// This workstation's name in the folder: its claims live in `.claimed/<station>/`, so a workstation
+    /// restarting after a crash recovers its own unfinished claims and never another's still in flight on a
+    /// shared folder (OS file locks often do not cross SMB/NFS). Default: the host name.
+    pub station: String,
 }
 
 impl FolderConfig {
@@ -33,8 +37,36 @@ impl FolderConfig {
             mode: WatchMode::Auto,
             settle: Duration::from_secs(2),
             poll_interval: Duration::from_secs(1),
+            station: host_name(),
         }
     }
+}
+
+/// The host name (`COMPUTERNAME` on Windows, `/etc/hostname` or `HOSTNAME` elsewhere), reduced to a safe
+/// directory name.
+pub fn host_name() -> String {
+    let raw = std::env::var("COMPUTERNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_default();
+    station_dir_name(&raw)
+}
+
+pub(crate) fn station_dir_name(raw: &str) -> String {
+    let s: String = raw
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let s = s.trim_start_matches(['.', '_']).to_owned();
+    if s.is_empty() { "local".to_owned() } else { s }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -9,12 +9,15 @@ use std::time::{Duration, Instant};
 use image::{DynamicImage, ImageFormat, RgbImage};
 use sohoa_scan::folder::{Claim, FolderConfig, HotFolder, ImportFailure, WatchMode};
 
+pub const STATION: &str = "desk-1";
+
 pub fn config(dir: &Path, mode: WatchMode) -> FolderConfig {
     FolderConfig {
         path: dir.to_path_buf(),
         mode,
         settle: Duration::from_millis(300),
         poll_interval: Duration::from_millis(50),
+        station: STATION.to_owned(),
     }
 }
 
