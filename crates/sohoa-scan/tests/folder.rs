@@ -450,3 +450,26 @@ fn two_stations_share_a_folder_and_recover_only_their_own_claims() {
     assert_eq!(names_in(&dir.join(".claimed").join("desk-b")).len(), got_b.len());
     assert!(!sohoa_scan::folder::host_name().is_empty());
 }
+
+#[test]
+fn run_loop_imports_until_stopped() {
+    let (_root, dir, store) = setup();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stopper = {
+        let stop = stop.clone();
+        let dir = dir.clone();
+        std::thread::spawn(move || {
+            fs::write(dir.join("late.png"), image_bytes(7, ImageFormat::Png)).unwrap();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while names_in(&dir.join(".done")).is_empty() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        })
+    };
+    let mut folder = HotFolder::open(config(&dir, WatchMode::Auto)).unwrap();
+    let stats = folder.run(&stop, |c| store.import(c, Duration::ZERO)).unwrap();
+    stopper.join().unwrap();
+    assert_eq!(stats.imported, 1);
+    assert_eq!(store.imports().len(), 1);
+}

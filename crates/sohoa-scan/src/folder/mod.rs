@@ -54,7 +54,8 @@ pub struct HotFolder {
     journal: Journal,
     seen: HashMap<PathBuf, Seen>,
     mode: WatchMode,
-    events: Option<mpsc::Receiver<()>>,
+    /// `true` per change event, `false` when the watcher reports an error.
+    events: Option<mpsc::Receiver<bool>>,
     _watcher: Option<notify::RecommendedWatcher>,
     _lock: File,
     counter: u32,
@@ -316,16 +317,48 @@ impl HotFolder {
         if !self.seen.is_empty() {
             timeout = timeout.min(self.cfg.settle / 4).max(Duration::from_millis(10));
         }
+        let mut failed = false;
         match &self.events {
             Some(rx) => {
-                if rx.recv_timeout(timeout).is_ok() {
+                if let Ok(ok) = rx.recv_timeout(timeout) {
                     // Let a burst of events (one per written chunk) coalesce into one rescan.
                     std::thread::sleep(Duration::from_millis(20));
-                    while rx.try_recv().is_ok() {}
+                    failed = !ok;
+                    while let Ok(ok) = rx.try_recv() {
+                        failed |= !ok;
+                    }
                 }
             }
             None => std::thread::sleep(timeout),
         }
+        if failed {
+            // A share that went away, an overflowed event queue: the rescans carry on alone.
+            tracing::warn!(folder = %self.cfg.path.display(), "change notification failed: polling from now on");
+            self.events = None;
+            self._watcher = None;
+            self.mode = WatchMode::Poll;
+        }
+    }
+
+    /// Processes until `stop` is set: the engine's loop for an unattended watched folder.
+    pub fn run<F>(
+        &mut self,
+        stop: &std::sync::atomic::AtomicBool,
+        mut import: F,
+    ) -> Result<PassStats, FolderError>
+    where
+        F: FnMut(&Claim) -> Result<(), ImportFailure>,
+    {
+        let mut total = PassStats::default();
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            let s = self.process(&mut import)?;
+            total.imported += s.imported;
+            total.recovered += s.recovered;
+            total.rejected += s.rejected;
+            total.deferred += s.deferred;
+            self.wait();
+        }
+        Ok(total)
     }
 }
 
@@ -344,13 +377,11 @@ fn list_claimed(dir: &Path) -> Result<Vec<(String, String, PathBuf)>, FolderErro
     Ok(out)
 }
 
-fn start_watcher(dir: &Path) -> notify::Result<(mpsc::Receiver<()>, notify::RecommendedWatcher)> {
+fn start_watcher(dir: &Path) -> notify::Result<(mpsc::Receiver<bool>, notify::RecommendedWatcher)> {
     use notify::Watcher;
     let (tx, rx) = mpsc::channel();
     let mut w = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        if res.is_ok() {
-            let _ = tx.send(());
-        }
+        let _ = tx.send(res.is_ok());
     })?;
     w.watch(dir, notify::RecursiveMode::NonRecursive)?;
     Ok((rx, w))
