@@ -337,3 +337,25 @@ fn streaming_separator_decides_each_sheet_as_the_next_arrives_and_feeds_the_coun
     let ev = sep.finish();
     assert!(matches!(&ev[..], [SeparatorEvent::Page { dossier: 1, .. }]));
 }
+
+#[test]
+fn settings_from_a_profile_become_rules() {
+    use sohoa_scan::separate::SeparatorSettings;
+    let s: SeparatorSettings = serde_json::from_str(
+        r#"{"barcode_pattern": "^HS-(?<value>\\d{6})$", "barcode_field": "vi_tri_luu_tru", "blank_sheets": true}"#,
+    )
+    .unwrap();
+    let rules = SeparatorRules::try_from(&s).unwrap();
+    assert!(rules.patch_t && rules.blank_sheets && !rules.patch_t_upside_down);
+    assert!(rules.barcode.as_ref().unwrap().pattern.is_match("HS-000001"));
+    let bad = SeparatorSettings {
+        barcode_pattern: Some("HS-(".into()),
+        ..SeparatorSettings::default()
+    };
+    let err = SeparatorRules::try_from(&bad).unwrap_err();
+    assert_eq!(err.code(), "scan.separator_pattern");
+    assert!(
+        serde_json::from_str::<SeparatorSettings>(r#"{"patch": true}"#).is_err(),
+        "typos are refused"
+    );
+}

@@ -12,6 +12,7 @@ mod barcode;
 mod blank;
 mod gray;
 mod patch;
+mod settings;
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,7 @@ use crate::{Page, Side};
 pub use barcode::{Barcode, BarcodeSearch, read_barcodes, read_barcodes_with};
 pub use blank::{BlankConfig, BlankVerdict, detect_blank};
 pub use patch::{PatchCode, PatchDetection, detect_patch};
+pub use settings::{SeparatorSettings, SeparatorSettingsError};
 
 /// A separator-sheet barcode rule.
 #[derive(Debug, Clone)]
