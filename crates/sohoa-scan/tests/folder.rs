@@ -343,12 +343,14 @@ fn two_stations_share_a_folder_and_recover_only_their_own_claims() {
 #[test]
 fn run_loop_imports_until_stopped() {
     let (_root, dir, store) = setup();
+    let mut folder = HotFolder::open(config(&dir, WatchMode::Auto)).unwrap();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let stopper = {
         let stop = stop.clone();
         let dir = dir.clone();
         std::thread::spawn(move || {
             fs::write(dir.join("late.png"), image_bytes(7, ImageFormat::Png)).unwrap();
+            // Stops in any case after 10 s, so a broken loop fails the test instead of hanging it.
             let deadline = Instant::now() + Duration::from_secs(10);
             while names_in(&dir.join(".done")).is_empty() && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(20));
@@ -356,9 +358,32 @@ fn run_loop_imports_until_stopped() {
             stop.store(true, std::sync::atomic::Ordering::Relaxed);
         })
     };
-    let mut folder = HotFolder::open(config(&dir, WatchMode::Auto)).unwrap();
     let stats = folder.run(&stop, |c| store.import(c, Duration::ZERO)).unwrap();
     stopper.join().unwrap();
     assert_eq!(stats.imported, 1);
     assert_eq!(store.imports().len(), 1);
+}
+
+#[test]
+fn an_idle_watched_folder_does_not_spin() {
+    // inotify also reports opening the folder, which every rescan does; those must not wake the loop.
+    let (_root, dir, store) = setup();
+    let cfg = FolderConfig {
+        poll_interval: Duration::from_millis(300),
+        ..config(&dir, WatchMode::Auto)
+    };
+    let mut folder = HotFolder::open(cfg).unwrap();
+    assert_eq!(folder.mode(), WatchMode::Auto);
+    let t0 = Instant::now();
+    let mut passes = 0;
+    while t0.elapsed() < Duration::from_millis(1500) {
+        folder.process(|c| store.import(c, Duration::ZERO)).unwrap();
+        folder.wait();
+        passes += 1;
+    }
+    assert!(
+        passes <= 8,
+        "{passes} passes in 1.5 s with a 300 ms rescan period"
+    );
+    assert_eq!(folder.mode(), WatchMode::Auto);
 }

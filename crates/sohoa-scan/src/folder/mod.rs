@@ -381,8 +381,23 @@ fn start_watcher(dir: &Path) -> notify::Result<(mpsc::Receiver<bool>, notify::Re
     use notify::Watcher;
     let (tx, rx) = mpsc::channel();
     let mut w = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        let _ = tx.send(res.is_ok());
+        match res {
+            // Opening or reading a file or the folder (our own rescans included) is no change; inotify reports
+            // those too, and answering them would turn the watcher into a busy loop.
+            Ok(ev) if is_read_only(&ev.kind) => {}
+            Ok(_) => {
+                let _ = tx.send(true);
+            }
+            Err(_) => {
+                let _ = tx.send(false);
+            }
+        }
     })?;
     w.watch(dir, notify::RecursiveMode::NonRecursive)?;
     Ok((rx, w))
+}
+
+fn is_read_only(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode, EventKind};
+    matches!(kind, EventKind::Access(a) if !matches!(a, AccessKind::Close(AccessMode::Write)))
 }
