@@ -232,7 +232,9 @@ fn child_importer() {
     };
     let store = Store::new(std::path::Path::new(&std::env::var("SOHOA_TEST_STORE").unwrap()));
     let mut folder = HotFolder::open(config(std::path::Path::new(&folder_dir), WatchMode::Auto)).unwrap();
-    loop {
+    // Normally killed within seconds; the deadline only keeps an orphan from living on if the parent fails.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
         folder
             .process(|c| store.import(c, Duration::from_millis(250)))
             .unwrap();
