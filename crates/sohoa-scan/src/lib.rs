@@ -9,6 +9,9 @@ mod driver;
 mod error;
 pub mod escl;
 pub mod twain;
+pub mod folder;
+pub mod separate;
+pub mod sheets;
 mod types;
 
 pub mod profile;

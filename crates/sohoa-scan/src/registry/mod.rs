@@ -91,5 +91,20 @@ pub fn default_registry(worker: Option<WorkerCommand>, profiles: Arc<Profiles>) 
         }
     };
     r.add(Box::new(crate::escl::EsclDriver::from_env()));
+    r.add(Box::new(watched_folders_from_env()));
     r
+}
+
+/// Watched folders named in `SOHOA_WATCH_DIRS` (a PATH-style list); `sohoa scan --device folder:/any/dir`
+/// works without it, the list only decides what `sohoa devices` shows.
+fn watched_folders_from_env() -> crate::folder::FolderDriver {
+    let folders = std::env::var_os("SOHOA_WATCH_DIRS")
+        .map(|v| {
+            std::env::split_paths(&v)
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(|p| crate::folder::FolderConfig::new(&p))
+                .collect()
+        })
+        .unwrap_or_default();
+    crate::folder::FolderDriver { folders }
 }
