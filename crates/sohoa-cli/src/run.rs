@@ -15,6 +15,27 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Fields { kind } = &cli.command {
         return list_fields(kind.as_deref(), json);
     }
+    if let Command::Clean {
+        pages,
+        out,
+        profile,
+        dpi,
+        binarize,
+        thumbs,
+        jobs,
+    } = cli.command
+    {
+        let a = crate::clean_cmd::CleanArgs {
+            pages,
+            out,
+            profile,
+            dpi,
+            binarize,
+            thumbs,
+            jobs,
+        };
+        return crate::clean_cmd::run(a, json);
+    }
     let config = match &cli.data_dir {
         Some(dir) => EngineConfig::with_data_dir(dir),
         None => EngineConfig::from_env()?,
@@ -42,7 +63,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(cmd) => audit(&engine, cmd, json),
-        Command::Fields { .. } => Ok(ExitCode::SUCCESS),
+        Command::Fields { .. } | Command::Clean { .. } => Ok(ExitCode::SUCCESS),
     }
 }
 

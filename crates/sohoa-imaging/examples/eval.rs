@@ -18,6 +18,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let t = Instant::now();
         let out = clean(&DynamicImage::ImageRgb8(c.image), &CleanOptions::default())?;
         let dt = t.elapsed().as_secs_f64() * 1000.0;
+        if let Some(dir) = std::env::var_os("SOHOA_EVAL_SAVE") {
+            out.image
+                .save(std::path::Path::new(&dir).join(format!("clean-{seed}.png")))?;
+        }
         ms += dt;
         let t = &c.truth;
         let mut bad = Vec::new();

@@ -39,10 +39,13 @@ pub fn detect(g: &GrayImage, dark_below: u8) -> BlankVerdict {
             marks: 0,
         };
     }
+    // The bed seen around a tilted sheet reaches in from the border; it is not ink on the page.
+    let bed = crate::reduce::bed_mask(g, dark_below);
     let mut on = vec![false; iw * ih];
     for y in 0..ih {
         for x in 0..iw {
-            on[y * iw + x] = g.get_pixel((x + mx) as u32, (y + my) as u32).0[0] < dark_below;
+            let i = (y + my) * w + x + mx;
+            on[y * iw + x] = g.as_raw()[i] < dark_below && !bed[i];
         }
     }
     let (mut ink, mut marks) = (0u64, 0u32);

@@ -21,53 +21,90 @@ pub struct Geometry {
     pub skew_confidence: f64,
 }
 
+/// Line pitch in bins: the first autocorrelation peak of the profile (8-150 bins) that reaches 60 % of the
+/// highest one. Taking the highest alone picks two or three pitches on pages with regular paragraph gaps.
+fn line_pitch(prof: &[f32]) -> usize {
+    let n = prof.len();
+    let mean = prof.iter().sum::<f32>() / n.max(1) as f32;
+    let d: Vec<f32> = prof.iter().map(|v| v - mean).collect();
+    let top = 150.min(n / 2);
+    if top <= 10 {
+        return 8;
+    }
+    let ac: Vec<f32> = (0..top)
+        .map(|lag| {
+            if lag < 7 {
+                return f32::MIN;
+            }
+            d[..n - lag].iter().zip(&d[lag..]).map(|(a, b)| a * b).sum()
+        })
+        .collect();
+    let best = ac[8..].iter().copied().fold(f32::MIN, f32::max);
+    (8..top - 1)
+        .find(|&l| ac[l] >= ac[l - 1] && ac[l] >= ac[l + 1] && ac[l] >= best * 0.6)
+        .unwrap_or(8)
+}
+
 /// Ink above vs below the x-height bands of the lines of points already levelled at `deg`; > 1 means upright.
+///
+/// Lines are found as peaks of the profile smoothed over a third of the line pitch (which fills the dip between
+/// the x-line and the baseline of serif text). Around each peak, half a pitch either side, the x-height band is
+/// the span of rows with at least half the line's peak ink; ink in equal windows of half its height above and
+/// below it is summed.
 pub fn up_ratio(p: &Points, deg: f64) -> f64 {
     let prof = skew::profile(&p.xy, p.width, p.height, deg, 1.0);
-    let max = prof.iter().copied().fold(0.0f32, f32::max);
-    if max <= 0.0 {
+    let n = prof.len();
+    if n < 32 {
         return 1.0;
     }
+    let pitch = line_pitch(&prof);
+    let half = pitch / 2;
+    let win = (pitch / 3).max(1);
+    let mut smooth = vec![0.0f32; n];
+    let mut acc = 0.0f32;
+    for i in 0..n + win {
+        if i < n {
+            acc += prof[i];
+        }
+        if i >= win {
+            acc -= prof[i - win];
+        }
+        if i >= win / 2 && i - win / 2 < n {
+            smooth[i - win / 2] = acc;
+        }
+    }
+    let gmax = smooth.iter().copied().fold(0.0f32, f32::max);
     let (mut above, mut below) = (0.0f64, 0.0f64);
-    let n = prof.len();
-    let mut i = 0;
-    while i < n {
-        if prof[i] <= max * 0.03 {
-            i += 1;
+    for m in 0..n {
+        let (lo, hi) = (m.saturating_sub(half), (m + half).min(n - 1));
+        let v = smooth[m];
+        if v < gmax * 0.15 || smooth[lo..=hi].iter().any(|&s| s > v) {
             continue;
         }
-        // One run of rows with ink: a line, or a few lines touching through stacked diacritics.
-        let start = i;
-        while i < n && prof[i] > max * 0.03 {
-            i += 1;
+        // Plateaus: count a peak once, at its first row.
+        if m > 0 && smooth[m - 1] == v {
+            continue;
         }
-        let end = i;
-        let run = &prof[start..end];
-        let run_max = run.iter().copied().fold(0.0f32, f32::max);
-        let mut cores = Vec::new();
-        let mut j = 0;
-        while j < run.len() {
-            if run[j] >= run_max * 0.5 {
-                let c0 = j;
-                while j < run.len() && run[j] >= run_max * 0.5 {
-                    j += 1;
-                }
-                if j - c0 >= 3 {
-                    cores.push((c0, j));
-                }
-            } else {
-                j += 1;
-            }
-        }
-        for (k, &(c0, c1)) in cores.iter().enumerate() {
-            let reach = ((c1 - c0) as f64 * 0.7).ceil() as usize;
-            let lo = if k == 0 { 0 } else { cores[k - 1].1 };
-            let hi = cores.get(k + 1).map_or(run.len(), |c| c.0);
-            let a0 = c0.saturating_sub(reach).max(lo);
-            let b1 = (c1 + reach).min(hi);
-            above += run[a0..c0].iter().map(|&v| f64::from(v)).sum::<f64>();
-            below += run[c1..b1].iter().map(|&v| f64::from(v)).sum::<f64>();
-        }
+        let seg = &prof[lo..=hi];
+        let seg_max = seg.iter().copied().fold(0.0f32, f32::max);
+        let (Some(c0), Some(c1)) = (
+            seg.iter().position(|&x| x >= seg_max * 0.5),
+            seg.iter().rposition(|&x| x >= seg_max * 0.5),
+        ) else {
+            continue;
+        };
+        // Half the band height either side: all of the ascenders, capitals and descenders, the lower part of the
+        // tone marks, and none of the neighbouring lines' marks (with 1.35 leading they start ~0.7 band below).
+        let reach = (c1 - c0 + 1).div_ceil(2);
+        tracing::trace!(line = lo + c0, band = c1 - c0 + 1, pitch, "line");
+        above += seg[c0.saturating_sub(reach)..c0]
+            .iter()
+            .map(|&x| f64::from(x))
+            .sum::<f64>();
+        below += seg[c1 + 1..(c1 + 1 + reach).min(seg.len())]
+            .iter()
+            .map(|&x| f64::from(x))
+            .sum::<f64>();
     }
     (above + 1.0) / (below + 1.0)
 }

@@ -162,19 +162,34 @@ pub fn clean(input: &DynamicImage, opts: &CleanOptions) -> Result<CleanedPage, I
 
     // 1. Orientation and skew from ink points of the page as scanned.
     let pts = ink_points(&g, &mask, dark_below);
-    let geo = if opts.orientation || opts.deskew {
+    // A blank page has no lines to level and no up or down: leave it as scanned.
+    let pre_blank = blank::detect(&g, dark_below).blank;
+    let geo = if (opts.orientation || opts.deskew) && !pre_blank {
         orient::analyse(&pts, opts.max_skew)
     } else {
         orient::Geometry {
             orientation: 0,
-            orientation_confidence: 1.0,
+            orientation_confidence: if pre_blank { 0.0 } else { 1.0 },
             skew_degrees: 0.0,
             skew_confidence: 0.0,
         }
     };
     let orientation = if opts.orientation { geo.orientation } else { 0 };
     let skew_degrees = if opts.deskew { geo.skew_degrees } else { 0.0 };
-    let fill = frame_colour(&img);
+    // Uncovered corners after deskew get the bed's colour, so the crop sees them as bed.
+    let bed_px: Vec<u8> = g
+        .as_raw()
+        .iter()
+        .zip(&mask)
+        .filter(|(_, m)| **m)
+        .map(|(v, _)| *v)
+        .collect();
+    let fill = if bed_px.len() * 500 > mask.len() {
+        let v = (bed_px.iter().map(|&v| u64::from(v)).sum::<u64>() / bed_px.len() as u64) as u8;
+        Rgb([v, v, v])
+    } else {
+        frame_colour(&img)
+    };
     img = match orientation {
         90 => image::imageops::rotate90(&img),
         180 => image::imageops::rotate180(&img),
@@ -259,7 +274,10 @@ pub fn clean(input: &DynamicImage, opts: &CleanOptions) -> Result<CleanedPage, I
     } else {
         quality::sharpness(&img, paper_luma, ink_level)
     };
-    let uncertain = opts.orientation && geo.orientation_confidence < opts.min_orientation_confidence;
+    let uncertain = opts.orientation
+        && !pre_blank
+        && !b.blank
+        && geo.orientation_confidence < opts.min_orientation_confidence;
     let quality: Quality = quality::judge(
         Measures {
             dpi,

@@ -153,7 +153,12 @@ pub fn clipped_edges(g: &GrayImage, dark_below: u8) -> Vec<String> {
         }
         let (x0, y0, x1, y1) = (c.x0 as usize, c.y0 as usize, c.x1 as usize, c.y1 as usize);
         // A corner wedge (bed left after deskew) touches two edges; cut-off text touches one.
-        if [x0 == 0, y0 == 0, x1 == w, y1 == h].iter().filter(|t| **t).count() >= 2 {
+        if [x0 == 0, y0 == 0, x1 == w, y1 == h]
+            .iter()
+            .filter(|t| **t)
+            .count()
+            >= 2
+        {
             return;
         }
         let short_h = (c.width() as usize) < w / 4;
