@@ -119,15 +119,16 @@ pub fn analyse(p: &Points, max_skew: f64) -> Geometry {
             skew_confidence: 0.0,
         };
     }
-    let (_, s_h) = skew::coarse_best(p, max_skew);
+    let ch = skew::coarse_best(p, max_skew);
     let turned = p.turned(90);
-    let (_, s_v) = skew::coarse_best(&turned, max_skew);
-    let (frame, base, dir_ratio) = if s_h >= s_v {
-        (p, 0u32, s_h / s_v.max(1e-9))
+    let cv = skew::coarse_best(&turned, max_skew);
+    let (s_h, s_v) = (ch.1, cv.1);
+    let (frame, base, dir_ratio, coarse) = if s_h >= s_v {
+        (p, 0u32, s_h / s_v.max(1e-9), ch)
     } else {
-        (&turned, 90u32, s_v / s_h.max(1e-9))
+        (&turned, 90u32, s_v / s_h.max(1e-9), cv)
     };
-    let fit: SkewFit = skew::estimate(frame, max_skew);
+    let fit: SkewFit = skew::estimate_from(frame, max_skew, Some(coarse));
     let r = up_ratio(frame, fit.degrees);
     let orientation = if r >= 1.0 { base } else { (base + 180) % 360 };
     // Confidence: both the direction contrast and the up/down asymmetry must be clear.

@@ -190,16 +190,23 @@ pub fn clean(input: &DynamicImage, opts: &CleanOptions) -> Result<CleanedPage, I
     } else {
         frame_colour(&img)
     };
-    img = match orientation {
-        90 => image::imageops::rotate90(&img),
-        180 => image::imageops::rotate180(&img),
-        270 => image::imageops::rotate270(&img),
-        _ => img,
-    };
     let rotated = opts.deskew && skew_degrees.abs() >= opts.min_rotation;
+    let out_size = if orientation % 180 == 90 {
+        (img.height(), img.width())
+    } else {
+        (img.width(), img.height())
+    };
     if rotated {
-        // imageproc turns clockwise for positive angles; the content leans counter-clockwise by `skew_degrees`.
-        img = crate::rotate::rotate_cw(&img, skew_degrees, fill);
+        // One resampling pass for quarter turn and deskew together; the content leans counter-clockwise by
+        // `skew_degrees`, so it is turned clockwise by that much.
+        img = crate::rotate::rotate_cw(&img, f64::from(orientation) + skew_degrees, out_size, fill);
+    } else {
+        img = match orientation {
+            90 => image::imageops::rotate90(&img),
+            180 => image::imageops::rotate180(&img),
+            270 => image::imageops::rotate270(&img),
+            _ => img,
+        };
     }
 
     // 2. Crop to the paper on a fresh analysis map of the upright page.
@@ -264,7 +271,10 @@ pub fn clean(input: &DynamicImage, opts: &CleanOptions) -> Result<CleanedPage, I
     let residual = if b.blank {
         0.0
     } else {
-        let p = ink_points(&map, &no_mask, dark_below);
+        // A check, not a correction: a 30k-point subsample is accurate to ~0.02°.
+        let mut p = ink_points(&map, &no_mask, dark_below);
+        let stride = (p.xy.len() / 30_000).max(1);
+        p.xy = p.xy.into_iter().step_by(stride).collect();
         skew::estimate(&p, 1.0).degrees
     };
     let ink_level = ink_level(&map, dark_below);

@@ -107,6 +107,11 @@ pub struct SkewFit {
 
 /// Coarse-to-fine search within ±`max_deg`.
 pub fn estimate(p: &Points, max_deg: f64) -> SkewFit {
+    estimate_from(p, max_deg, None)
+}
+
+/// The same, reusing a coarse result `(angle, best score, mean score)` already computed for these points.
+pub fn estimate_from(p: &Points, max_deg: f64, coarse: Option<(f64, f64, f64)>) -> SkewFit {
     if p.xy.len() < 50 {
         return SkewFit {
             degrees: 0.0,
@@ -114,12 +119,9 @@ pub fn estimate(p: &Points, max_deg: f64) -> SkewFit {
             coarse_mean: 0.0,
         };
     }
-    let stride = (p.xy.len() / 40_000).max(1);
-    let sub: Vec<(f32, f32)> = p.xy.iter().step_by(stride).copied().collect();
-    let (a0, best0, scores) = grid(&sub, p.width, p.height, 0.0, max_deg + 0.5, 0.5, 2.0);
-    let mean = scores.iter().sum::<f64>() / scores.len().max(1) as f64;
-    // Refinements on up to 150k points: more adds time, not accuracy (measured on the generated set).
-    let stride = (p.xy.len() / 150_000).max(1);
+    let (a0, best0, mean) = coarse.unwrap_or_else(|| coarse_best(p, max_deg));
+    // Refinements on up to 100k points: more adds time, not accuracy (measured on the generated set).
+    let stride = (p.xy.len() / 100_000).max(1);
     let pts: Vec<(f32, f32)> = if stride > 1 {
         p.xy.iter().step_by(stride).copied().collect()
     } else {
@@ -145,10 +147,12 @@ pub fn estimate(p: &Points, max_deg: f64) -> SkewFit {
     }
 }
 
-/// Quick check of the sharpest direction without refinement, for choosing between horizontal and vertical lines.
-pub fn coarse_best(p: &Points, max_deg: f64) -> (f64, f64) {
+/// Coarse grid on a subsample: (best angle, its score, mean score), also used to choose between horizontal and
+/// vertical lines.
+pub fn coarse_best(p: &Points, max_deg: f64) -> (f64, f64, f64) {
     let stride = (p.xy.len() / 40_000).max(1);
     let sub: Vec<(f32, f32)> = p.xy.iter().step_by(stride).copied().collect();
-    let (a, s, _) = grid(&sub, p.width, p.height, 0.0, max_deg + 0.5, 0.5, 2.0);
-    (a, s)
+    let (a, s, scores) = grid(&sub, p.width, p.height, 0.0, max_deg + 0.5, 0.5, 2.0);
+    let mean = scores.iter().sum::<f64>() / scores.len().max(1) as f64;
+    (a, s, mean)
 }
