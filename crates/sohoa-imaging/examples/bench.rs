@@ -47,7 +47,8 @@ fn read_ppm(path: &Path) -> Result<RgbImage, Box<dyn std::error::Error>> {
         fields.push(String::from_utf8_lossy(&bytes[s..i]).into_owned());
     }
     let (w, h): (u32, u32) = (fields[1].parse()?, fields[2].parse()?);
-    let data = bytes[i + 1..].to_vec();
+    let mut data = bytes;
+    data.drain(..=i);
     RgbImage::from_raw(w, h, data).ok_or_else(|| "short PPM".into())
 }
 
@@ -73,7 +74,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (t0, w0) = (thread_cpu(), Instant::now());
         let img = read_ppm(&input)?;
         let out = clean(&DynamicImage::ImageRgb8(img), &CleanOptions::default())?;
-        write_ppm(&dir.path().join(format!("ours-{seed}.ppm")), &out.image.to_rgb8())?;
+        match &out.image {
+            DynamicImage::ImageRgb8(rgb) => write_ppm(&dir.path().join(format!("ours-{seed}.ppm")), rgb)?,
+            other => write_ppm(&dir.path().join(format!("ours-{seed}.ppm")), &other.to_rgb8())?,
+        }
         let (ours, ours_w) = (thread_cpu() - t0, w0.elapsed().as_secs_f64());
 
         let w1 = Instant::now();

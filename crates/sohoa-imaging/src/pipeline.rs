@@ -153,7 +153,10 @@ pub fn clean(input: &DynamicImage, opts: &CleanOptions) -> Result<CleanedPage, I
         return Err(ImagingError::Empty);
     }
     let was_gray = !input.color().has_color();
-    let mut img = input.to_rgb8();
+    let mut img = match input {
+        DynamicImage::ImageRgb8(rgb) => rgb.clone(),
+        other => other.to_rgb8(),
+    };
     let f = factor_for(&img);
     let g = gray_reduced(&img, f);
     let paper_luma = percentile(&g, None, 90.0);

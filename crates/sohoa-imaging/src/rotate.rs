@@ -38,7 +38,23 @@ pub fn rotate_cw(img: &RgbImage, deg_cw: f64, out: (u32, u32), fill: Rgb<u8>) ->
         let row = &mut dst[oy * ow * 3..(oy + 1) * ow * 3];
         for px in row.chunks_exact_mut(3) {
             let (ix, iy) = (sx >> 16, sy >> 16);
-            if ix >= 0 && iy >= 0 && (ix as usize) < w && (iy as usize) < h {
+            if ix >= 0 && iy >= 0 && (ix as usize) + 1 < w && (iy as usize) + 1 < h {
+                // Interior: the 2x2 neighbourhood is two 6-byte runs, one bounds check each.
+                let fx = ((sx >> 8) & 0xff) as u32;
+                let fy = ((sy >> 8) & 0xff) as u32;
+                let i = iy as usize * stride + ix as usize * 3;
+                let top = &src[i..i + 6];
+                let bot = &src[i + stride..i + stride + 6];
+                let (w00, w10) = ((256 - fx) * (256 - fy), fx * (256 - fy));
+                let (w01, w11) = ((256 - fx) * fy, fx * fy);
+                for k in 0..3 {
+                    let v = u32::from(top[k]) * w00
+                        + u32::from(top[k + 3]) * w10
+                        + u32::from(bot[k]) * w01
+                        + u32::from(bot[k + 3]) * w11;
+                    px[k] = ((v + 32768) >> 16) as u8;
+                }
+            } else if ix >= 0 && iy >= 0 && (ix as usize) < w && (iy as usize) < h {
                 let fx = ((sx >> 8) & 0xff) as u32;
                 let fy = ((sy >> 8) & 0xff) as u32;
                 // Clamp the right/bottom neighbour at the last column/row (its weight is 0 there anyway for

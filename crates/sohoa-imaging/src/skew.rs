@@ -150,7 +150,7 @@ pub fn estimate_from(p: &Points, max_deg: f64, coarse: Option<(f64, f64, f64)>) 
 /// Coarse grid on a subsample: (best angle, its score, mean score), also used to choose between horizontal and
 /// vertical lines.
 pub fn coarse_best(p: &Points, max_deg: f64) -> (f64, f64, f64) {
-    let stride = (p.xy.len() / 40_000).max(1);
+    let stride = (p.xy.len() / 25_000).max(1);
     let sub: Vec<(f32, f32)> = p.xy.iter().step_by(stride).copied().collect();
     let (a, s, scores) = grid(&sub, p.width, p.height, 0.0, max_deg + 0.5, 0.5, 2.0);
     let mean = scores.iter().sum::<f64>() / scores.len().max(1) as f64;
