@@ -14,7 +14,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let first: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(1000);
     let (mut skew_err, mut skew_n, mut orient_bad, mut blank_bad, mut ms) = (0.0, 0, 0, 0, 0.0);
     for seed in first..first + n {
-        let c = case(seed, &CaseMix::default())?;
+        let dpi = std::env::var("SOHOA_EVAL_DPI")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(300);
+        let c = case(
+            seed,
+            &CaseMix {
+                dpi,
+                ..CaseMix::default()
+            },
+        )?;
         let t = Instant::now();
         let out = clean(&DynamicImage::ImageRgb8(c.image), &CleanOptions::default())?;
         let dt = t.elapsed().as_secs_f64() * 1000.0;

@@ -209,3 +209,28 @@ fn straight_page_untouched_and_seal_kept() {
     );
     assert!((out.quality.dpi.unwrap() - 300.0).abs() < 3.0);
 }
+
+/// The black-and-white derivative exists only on request and is strictly two-level; the master stays colour.
+#[test]
+fn binary_derivative_only_on_demand() {
+    let page = render_page(&PageSpec {
+        seed: 12,
+        fill: 0.3,
+        ..PageSpec::default()
+    })
+    .unwrap();
+    let img = DynamicImage::ImageRgb8(page.image);
+    let plain = clean(&img, &CleanOptions::default()).unwrap();
+    assert!(plain.binary.is_none());
+    let opts = CleanOptions {
+        binarize: true,
+        ..CleanOptions::default()
+    };
+    let out = clean(&img, &opts).unwrap();
+    let bw = out.binary.unwrap();
+    assert_eq!(bw.dimensions(), (out.image.width(), out.image.height()));
+    assert!(bw.pixels().all(|p| p.0[0] == 0 || p.0[0] == 255));
+    let black = bw.pixels().filter(|p| p.0[0] == 0).count();
+    assert!(black > 10_000, "{black} black pixels");
+    assert!(out.image.color().has_color());
+}
