@@ -35,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ms += dt;
         let t = &c.truth;
         let mut bad = Vec::new();
-        if out.blank != t.blank {
+        if out.blank != t.blank || (t.blank && out.orientation != 0) {
             blank_bad += 1;
             bad.push("BLANK");
         }

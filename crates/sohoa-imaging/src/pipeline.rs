@@ -166,7 +166,16 @@ pub fn clean(input: &DynamicImage, opts: &CleanOptions) -> Result<CleanedPage, I
     // 1. Orientation and skew from ink points of the page as scanned.
     let pts = ink_points(&g, &mask, dark_below);
     // A blank page has no lines to level and no up or down: leave it as scanned.
-    let pre_blank = blank::detect(&g, dark_below).blank;
+    // Punch holes are the only big marks on many blank backs; judge without them.
+    let guess_dpi = opts.dpi.unwrap_or(150.0 * f64::from(f));
+    let early_holes = despeckle::find_holes(&g, dark_below, f, guess_dpi);
+    let pre_blank = if early_holes.is_empty() {
+        blank::detect(&g, dark_below).blank
+    } else {
+        let mut g0 = g.clone();
+        despeckle::fill_holes_gray(&mut g0, &early_holes, f, paper_luma);
+        blank::detect(&g0, dark_below).blank
+    };
     let geo = if (opts.orientation || opts.deskew) && !pre_blank {
         orient::analyse(&pts, opts.max_skew)
     } else {

@@ -125,7 +125,23 @@ fn blank_backs_flagged_sparse_text_not() {
         );
         assert!(out.blank_confidence > 0.5);
         assert!(out.quality.reasons.contains(&"blank".to_owned()));
+        assert_eq!(out.orientation, 0, "a blank page is never turned");
     }
+    // Tilted on a dark bed, with dark punch holes: still blank, still not turned.
+    let mut back = degrade::blank_back(&front.image, 0.3, Rgb([240, 236, 220]), 1.5);
+    degrade::punch_holes(&mut back, 300, 4, 6.0, Rgb([25, 25, 25]));
+    let g = ScanGeometry {
+        angle_deg: -7.5,
+        border: [30, 80, 120, 40],
+        bed: Rgb([25, 25, 25]),
+    };
+    let out = run(degrade::scan(&back, &g));
+    assert!(
+        out.blank && out.orientation == 0,
+        "tilted blank back: blank {} orientation {}",
+        out.blank,
+        out.orientation
+    );
     // A page with only the header and one line of body text is not blank.
     let sparse = render_page(&PageSpec {
         seed: 3,
