@@ -49,6 +49,29 @@ pub enum Command {
         #[arg(long, default_value = "sane")]
         driver: String,
     },
+    /// Clean up page images (orientation, deskew, crop, despeckle, blank and quality checks); no record store.
+    Clean {
+        #[arg(required = true, value_name = "PAGE")]
+        pages: Vec<PathBuf>,
+        /// Directory for the cleaned pages (`<stem>.png`).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Quality thresholds: default, admin-doc, id-card, handwritten-form.
+        #[arg(long, default_value = "default")]
+        profile: String,
+        /// Scan resolution, when the file does not say it and the paper is not a standard size.
+        #[arg(long)]
+        dpi: Option<f64>,
+        /// Also write a black-and-white derivative `<stem>.bw.png`.
+        #[arg(long)]
+        binarize: bool,
+        /// Also write a thumbnail `<stem>.thumb.png`.
+        #[arg(long)]
+        thumbs: bool,
+        /// Worker threads (default: one per CPU).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
     /// List the field keys usable with --field.
     Fields {
         /// Only the fields that apply to this kind.

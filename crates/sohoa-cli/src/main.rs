@@ -5,6 +5,7 @@
 //! code per error class, so scripts can tell "fix your input" from "the disk is full".
 
 mod args;
+mod clean_cmd;
 mod output;
 mod run;
 mod scan_cmd;

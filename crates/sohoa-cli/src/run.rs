@@ -21,6 +21,26 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return Ok(sohoa_scan::worker::main_with_args(&["--driver".into(), driver]));
         }
         Command::Scan(args) => return crate::scan_cmd::scan(args, cli.data_dir.as_deref(), json),
+        Command::Clean {
+            pages,
+            out,
+            profile,
+            dpi,
+            binarize,
+            thumbs,
+            jobs,
+        } => {
+            let a = crate::clean_cmd::CleanArgs {
+                pages,
+                out,
+                profile,
+                dpi,
+                binarize,
+                thumbs,
+                jobs,
+            };
+            return crate::clean_cmd::run(a, json);
+        }
         _ => {}
     }
     let config = match &cli.data_dir {
@@ -50,9 +70,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(cmd) => audit(&engine, cmd, json),
-        Command::Fields { .. } | Command::Devices | Command::Scan(_) | Command::ScanWorker { .. } => {
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Fields { .. }
+        | Command::Devices
+        | Command::Scan(_)
+        | Command::ScanWorker { .. }
+        | Command::Clean { .. } => Ok(ExitCode::SUCCESS),
     }
 }
 

@@ -8,10 +8,10 @@
 mod driver;
 mod error;
 pub mod escl;
-pub mod twain;
 pub mod folder;
 pub mod separate;
 pub mod sheets;
+pub mod twain;
 mod types;
 
 pub mod profile;

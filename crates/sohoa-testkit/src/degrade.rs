@@ -41,39 +41,46 @@ pub fn scan(img: &RgbImage, g: &ScanGeometry) -> RgbImage {
     // Image y points down, so a counter-clockwise turn on screen is a negative angle in pixel coordinates.
     let (s, c) = ((-th).sin(), (-th).cos());
     let mut out = RgbImage::from_pixel(cw, ch, g.bed);
+    let (iw, ih) = (img.width() as i64, img.height() as i64);
+    let src = img.as_raw();
+    let stride = img.width() as usize * 3;
+    let bed = g.bed.0;
+    let fetch = |x: i64, y: i64| -> [u8; 3] {
+        if x < 0 || y < 0 || x >= iw || y >= ih {
+            bed
+        } else {
+            let i = y as usize * stride + x as usize * 3;
+            [src[i], src[i + 1], src[i + 2]]
+        }
+    };
+    let dst: &mut [u8] = &mut out;
+    let ostride = cw as usize * 3;
     for oy in 0..ch {
-        for ox in 0..cw {
-            let (dx, dy) = (ox as f64 + 0.5 - cx, oy as f64 + 0.5 - cy);
-            // Inverse rotation: canvas -> page.
-            let px = c * dx + s * dy + w / 2.0 - 0.5;
-            let py = -s * dx + c * dy + h / 2.0 - 0.5;
-            if px < -1.0 || py < -1.0 || px > w || py > h {
-                continue;
-            }
-            let (x0, y0) = (px.floor(), py.floor());
-            let (fx, fy) = (px - x0, py - y0);
-            let mut acc = [0.0f64; 3];
-            for (dxs, dys, wgt) in [
-                (0.0, 0.0, (1.0 - fx) * (1.0 - fy)),
-                (1.0, 0.0, fx * (1.0 - fy)),
-                (0.0, 1.0, (1.0 - fx) * fy),
-                (1.0, 1.0, fx * fy),
-            ] {
-                let (sx, sy) = (x0 + dxs, y0 + dys);
-                let p = if sx < 0.0 || sy < 0.0 || sx >= w || sy >= h {
-                    g.bed
-                } else {
-                    *img.get_pixel(sx as u32, sy as u32)
-                };
-                for (a, v) in acc.iter_mut().zip(p.0) {
-                    *a += wgt * f64::from(v);
+        let dy = oy as f64 + 0.5 - cy;
+        let dx0 = 0.5 - cx;
+        // Inverse rotation: canvas -> page, advanced incrementally along the row.
+        let mut px = c * dx0 + s * dy + w / 2.0 - 0.5;
+        let mut py = -s * dx0 + c * dy + h / 2.0 - 0.5;
+        let row = &mut dst[oy as usize * ostride..(oy as usize + 1) * ostride];
+        for o in row.chunks_exact_mut(3) {
+            if px >= -1.0 && py >= -1.0 && px <= w && py <= h {
+                let (x0, y0) = (px.floor(), py.floor());
+                let (fx, fy) = (px - x0, py - y0);
+                let (x0, y0) = (x0 as i64, y0 as i64);
+                let (p00, p10, p01, p11) = (
+                    fetch(x0, y0),
+                    fetch(x0 + 1, y0),
+                    fetch(x0, y0 + 1),
+                    fetch(x0 + 1, y0 + 1),
+                );
+                for k in 0..3 {
+                    let top = f64::from(p00[k]) * (1.0 - fx) + f64::from(p10[k]) * fx;
+                    let bot = f64::from(p01[k]) * (1.0 - fx) + f64::from(p11[k]) * fx;
+                    o[k] = (top * (1.0 - fy) + bot * fy).round() as u8;
                 }
             }
-            out.put_pixel(
-                ox,
-                oy,
-                Rgb([acc[0].round() as u8, acc[1].round() as u8, acc[2].round() as u8]),
-            );
+            px += c;
+            py -= s;
         }
     }
     out
