@@ -5,6 +5,8 @@
 //! code per error class, so scripts can tell "fix your input" from "the disk is full".
 
 mod args;
+mod extract_cmd;
+mod ocr_cmd;
 mod output;
 mod run;
 

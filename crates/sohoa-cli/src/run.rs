@@ -15,6 +15,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Fields { kind } = &cli.command {
         return list_fields(kind.as_deref(), json);
     }
+    if let Command::Ocr(a) = &cli.command {
+        return crate::ocr_cmd::run(a, json);
+    }
+    if let Command::Extract(a) = &cli.command {
+        return crate::extract_cmd::run(a, json);
+    }
     let config = match &cli.data_dir {
         Some(dir) => EngineConfig::with_data_dir(dir),
         None => EngineConfig::from_env()?,
@@ -42,7 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(cmd) => audit(&engine, cmd, json),
-        Command::Fields { .. } => Ok(ExitCode::SUCCESS),
+        Command::Fields { .. } | Command::Ocr(_) | Command::Extract(_) => Ok(ExitCode::SUCCESS),
     }
 }
 
