@@ -188,7 +188,22 @@ pub fn load_gray(path: &Path) -> Result<(GrayImage, u32), OcrError> {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
-    Ok((img.into_luma8(), png_dpi(&bytes).unwrap_or(DEFAULT_DPI)))
+    Ok((ocr_gray(img), png_dpi(&bytes).unwrap_or(DEFAULT_DPI)))
+}
+
+/// Grey image for OCR. Colour pages use the red channel: the red seal (and red stamps)
+/// that Decree 30 papers carry over the signer block become as light as the paper instead
+/// of dark blobs over the text, while black print stays black. On 10 generated pages
+/// (bench/ocr, seed 5000) CER was identical to luminance; the gain is on seals over text.
+pub fn ocr_gray(img: image::DynamicImage) -> GrayImage {
+    match img {
+        image::DynamicImage::ImageLuma8(g) => g,
+        other => {
+            let rgb = other.into_rgb8();
+            let (w, h) = rgb.dimensions();
+            GrayImage::from_fn(w, h, |x, y| image::Luma([rgb.get_pixel(x, y)[0]]))
+        }
+    }
 }
 
 /// Horizontal resolution from a PNG `pHYs` chunk in pixels per metre (unit 1); the image

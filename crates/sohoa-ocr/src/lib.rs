@@ -13,7 +13,7 @@ pub mod page;
 pub mod tessdata;
 pub mod tsv;
 
-pub use engine::{OcrConfig, OcrEngine, Psm, load_gray};
+pub use engine::{OcrConfig, OcrEngine, Psm, load_gray, ocr_gray};
 pub use error::{ErrorClass, OcrError};
 pub use page::{BBox, Block, Line, PageText, Paragraph, Word};
 pub use tessdata::{Tessdata, find_tessdata};

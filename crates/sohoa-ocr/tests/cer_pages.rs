@@ -27,7 +27,7 @@ fn cer_per_page_and_overall() {
     for seed in [101u64, 202, 303] {
         let c = case(seed, &after_cleanup(0.0)).unwrap();
         let truth: Vec<&str> = c.truth.lines.iter().map(|l| l.text.as_str()).collect();
-        let img = image::DynamicImage::ImageRgb8(c.image).into_luma8();
+        let img = sohoa_ocr::ocr_gray(image::DynamicImage::ImageRgb8(c.image));
         let page = engine.recognize(&img, c.truth.dpi).unwrap();
         let (e, n) = cer::errors(&truth.join("\n"), &page.text);
         let rate = e as f64 / n as f64;
@@ -52,7 +52,7 @@ fn blank_backs_give_no_text() {
     for seed in [11u64, 12] {
         let c = case(seed, &after_cleanup(1.0)).unwrap();
         assert!(c.truth.blank);
-        let img = image::DynamicImage::ImageRgb8(c.image).into_luma8();
+        let img = sohoa_ocr::ocr_gray(image::DynamicImage::ImageRgb8(c.image));
         let page = engine.recognize(&img, 300).unwrap();
         assert_eq!(page.text, "", "{}", c.truth.label);
         assert_eq!(page.word_count(), 0);

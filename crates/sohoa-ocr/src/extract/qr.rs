@@ -23,19 +23,27 @@ pub enum QrDecoder {
 /// Finds and decodes a QR code in a greyscale image: rqrr first (fast, pure Rust), then
 /// rxing, which copes better with blur and low contrast.
 pub fn decode_qr(img: &GrayImage) -> Option<(String, QrDecoder)> {
+    decode_rqrr(img)
+        .map(|t| (t, QrDecoder::Rqrr))
+        .or_else(|| decode_rxing(img).map(|t| (t, QrDecoder::Rxing)))
+}
+
+pub fn decode_rqrr(img: &GrayImage) -> Option<String> {
     let (w, h) = img.dimensions();
     let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w as usize, h as usize, |x, y| {
         img.get_pixel(x as u32, y as u32)[0]
     });
-    for grid in prepared.detect_grids() {
-        if let Ok((_, text)) = grid.decode() {
-            return Some((text, QrDecoder::Rqrr));
-        }
-    }
-    let result =
-        rxing::helpers::detect_in_luma(img.as_raw().clone(), w, h, Some(rxing::BarcodeFormat::QR_CODE))
-            .ok()?;
-    Some((result.getText().to_owned(), QrDecoder::Rxing))
+    prepared
+        .detect_grids()
+        .into_iter()
+        .find_map(|grid| grid.decode().ok().map(|(_, text)| text))
+}
+
+pub fn decode_rxing(img: &GrayImage) -> Option<String> {
+    let (w, h) = img.dimensions();
+    rxing::helpers::detect_in_luma(img.as_raw().clone(), w, h, Some(rxing::BarcodeFormat::QR_CODE))
+        .ok()
+        .map(|r| r.getText().to_owned())
 }
 
 const QR_CONFIDENCE: f32 = 1.0;
