@@ -101,7 +101,7 @@ mod tests {
     }
 
     #[test]
-    fn best_directory_wins_when_it_has_the_language() {
+    fn language_present_only_with_every_part() {
         let tmp = tempfile::tempdir().unwrap();
         let best = tmp.path().join("tessdata_best");
         std::fs::create_dir(&best).unwrap();
