@@ -100,7 +100,9 @@ pub struct PageText {
     pub height: u32,
     /// Resolution Tesseract was told (the image's own, or the fallback).
     pub dpi: u32,
-    /// Plain text in NFC: lines separated by `\n`, paragraphs by an empty line.
+    /// Plain text in NFC, one printed line per `\n` line. Paragraphs are not separated by an
+    /// empty line (as Tesseract's own text output does): the structure is in `blocks`, and
+    /// the text stays line-for-line comparable with what was printed.
     pub text: String,
     /// Mean word confidence 0–100 (0 when there are no words).
     pub mean_confidence: f32,
@@ -165,9 +167,6 @@ impl PageText {
             for para in &block.paragraphs {
                 if para.lines.iter().all(|l| l.words.is_empty()) {
                     continue;
-                }
-                if !out.is_empty() {
-                    out.push('\n');
                 }
                 for line in para.lines.iter().filter(|l| !l.words.is_empty()) {
                     out.push_str(&line.text());

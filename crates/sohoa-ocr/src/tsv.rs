@@ -119,7 +119,7 @@ mod tests {
         assert_eq!(page.blocks.len(), 2);
         assert_eq!(page.blocks[0].paragraphs[0].lines.len(), 2);
         // NFD input becomes NFC; the blank word is dropped.
-        assert_eq!(page.text, "CÔNG AN\nSố:\n\nViệt");
+        assert_eq!(page.text, "CÔNG AN\nSố:\nViệt");
         let words: Vec<_> = page.words().collect();
         assert_eq!(words.len(), 4);
         assert_eq!(
