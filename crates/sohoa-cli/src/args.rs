@@ -72,6 +72,10 @@ pub enum Command {
         #[arg(long)]
         jobs: Option<usize>,
     },
+    /// OCR page images (Vietnamese): writes <stem>.txt and <stem>.json (words, boxes, confidences).
+    Ocr(crate::ocr_cmd::OcrArgs),
+    /// Extract fields (CCCD QR/MRZ, CMND form, document header, residence form) with confidences.
+    Extract(crate::extract_cmd::ExtractArgs),
     /// List the field keys usable with --field.
     Fields {
         /// Only the fields that apply to this kind.

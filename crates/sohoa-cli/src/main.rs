@@ -6,6 +6,8 @@
 
 mod args;
 mod clean_cmd;
+mod extract_cmd;
+mod ocr_cmd;
 mod output;
 mod run;
 mod scan_cmd;

@@ -15,6 +15,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Fields { kind } = &cli.command {
         return list_fields(kind.as_deref(), json);
     }
+    if let Command::Ocr(a) = &cli.command {
+        return crate::ocr_cmd::run(a, json);
+    }
+    if let Command::Extract(a) = &cli.command {
+        return crate::extract_cmd::run(a, json);
+    }
     match cli.command {
         Command::Devices => return crate::scan_cmd::devices(json),
         Command::ScanWorker { driver } => {
@@ -74,7 +80,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         | Command::Devices
         | Command::Scan(_)
         | Command::ScanWorker { .. }
-        | Command::Clean { .. } => Ok(ExitCode::SUCCESS),
+        | Command::Clean { .. }
+        | Command::Ocr(_)
+        | Command::Extract(_) => Ok(ExitCode::SUCCESS),
     }
 }
 
