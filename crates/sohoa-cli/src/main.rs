@@ -6,6 +6,7 @@
 
 mod args;
 mod output;
+mod pdf_cmd;
 mod run;
 
 use std::process::ExitCode;

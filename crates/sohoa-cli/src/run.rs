@@ -15,6 +15,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Fields { kind } = &cli.command {
         return list_fields(kind.as_deref(), json);
     }
+    match cli.command {
+        Command::Sign(a) => return crate::pdf_cmd::dispatch(crate::pdf_cmd::sign(a, json), json),
+        Command::Verify(a) => return crate::pdf_cmd::dispatch(crate::pdf_cmd::verify(a, json), json),
+        Command::Pdf(a) if a.record.is_none() => {
+            return crate::pdf_cmd::dispatch(crate::pdf_cmd::pdf(a, json), json);
+        }
+        _ => {}
+    }
     let config = match &cli.data_dir {
         Some(dir) => EngineConfig::with_data_dir(dir),
         None => EngineConfig::from_env()?,
@@ -42,7 +50,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(cmd) => audit(&engine, cmd, json),
-        Command::Fields { .. } => Ok(ExitCode::SUCCESS),
+        Command::Pdf(a) => crate::pdf_cmd::dispatch(crate::pdf_cmd::pdf_record(&engine, a, json), json),
+        Command::Fields { .. } | Command::Sign(_) | Command::Verify(_) => Ok(ExitCode::SUCCESS),
     }
 }
 

@@ -8,6 +8,7 @@
 mod config;
 mod error;
 mod media;
+mod record_pdf;
 mod records;
 mod views;
 
@@ -18,6 +19,7 @@ use sohoa_store::{Store, TrashFilter};
 
 pub use config::EngineConfig;
 pub use error::{EngineError, ErrorClass, FileProblem};
+pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;
 pub use sohoa_store::{Actor, AuditReport, IntegrityReport, ReconcileReport};
 pub use views::{
