@@ -232,7 +232,7 @@ fn sign_errors_are_one_line_with_codes() {
 
     let good = make_p12(d, &mut pki, Leaf::Signer);
     let out = Command::new(env!("CARGO_BIN_EXE_sohoa"))
-        .args(&base)
+        .args(base)
         .arg(&good)
         .env("SIGN_PIN", "0000")
         .output()

@@ -253,10 +253,10 @@ pub fn verify_pdf(bytes: &[u8], anchors: &[Certificate]) -> Result<VerifyReport,
     let has_dss = doc.catalog().map(|c| c.has(b"DSS")).unwrap_or(false);
     let mut fields = std::collections::HashMap::new();
     for obj in doc.objects.values() {
-        if let Ok(d) = obj.as_dict() {
-            if let (Ok(Object::Reference(v)), Ok(t)) = (d.get(b"V"), d.get(b"T").and_then(Object::as_str)) {
-                fields.insert(*v, String::from_utf8_lossy(t).into_owned());
-            }
+        if let Ok(d) = obj.as_dict()
+            && let (Ok(Object::Reference(v)), Ok(t)) = (d.get(b"V"), d.get(b"T").and_then(Object::as_str))
+        {
+            fields.insert(*v, String::from_utf8_lossy(t).into_owned());
         }
     }
     let mut reports = Vec::new();
