@@ -44,7 +44,7 @@ pub enum Command {
     /// Sign a PDF (PAdES, Decree 30 copy stamp).
     Sign(crate::pdf_cmd::SignArgs),
     /// Verify signatures (integrity, signer, time, level, chain), or lint PDF/A with --pdfa.
-    Verify(crate::pdf_cmd::VerifyArgs),
+    Verify(crate::verify_cmd::VerifyArgs),
     /// List the field keys usable with --field.
     Fields {
         /// Only the fields that apply to this kind.

@@ -8,6 +8,7 @@ mod args;
 mod output;
 mod pdf_cmd;
 mod run;
+mod verify_cmd;
 
 use std::process::ExitCode;
 

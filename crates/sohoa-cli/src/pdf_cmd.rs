@@ -10,7 +10,7 @@ use clap::Args;
 use serde_json::json;
 use sohoa_pdf::{CopyForm, DocumentMeta, ImageMode, PdfError, SignOptions, WriteOptions};
 
-use crate::output::{EXIT_INTEGRITY, EXIT_INVALID, print_json};
+use crate::output::{EXIT_INVALID, print_json};
 
 #[derive(Debug, Args)]
 pub struct PdfArgs {
@@ -63,17 +63,6 @@ pub struct SignArgs {
     /// Do not sign: add the validation data (DSS) to an already signed file (B-T → B-LT).
     #[arg(long, conflicts_with_all = ["key", "tsa"])]
     pub upgrade_lt: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct VerifyArgs {
-    pub file: PathBuf,
-    /// Directory of trusted root certificates (PEM/DER).
-    #[arg(long, value_name = "DIR")]
-    pub trust: Option<PathBuf>,
-    /// Run the PDF/A-2b lint instead of (with signatures: as well as) signature verification.
-    #[arg(long)]
-    pub pdfa: bool,
 }
 
 /// Exit-code carrying error for expected failures of these commands.
@@ -336,65 +325,6 @@ pub fn sign(args: SignArgs, json: bool) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-pub fn verify(args: VerifyArgs, json: bool) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(&args.file).map_err(|e| CmdError::from(PdfError::Io(e)))?;
-    if args.pdfa {
-        let report = sohoa_pdf::lint::lint(&bytes);
-        if json {
-            print_json(&json!({"ok": report.ok(), "pdfa": report}))?;
-        } else {
-            println!(
-                "PDF/A-2b: {}",
-                if report.ok() {
-                    "ĐẠT (các quy tắc đã kiểm tra)"
-                } else {
-                    "KHÔNG ĐẠT"
-                }
-            );
-            for v in &report.violations {
-                println!("  [{}] {}", v.rule, v.message);
-            }
-        }
-        return Ok(if report.ok() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(EXIT_INTEGRITY)
-        });
-    }
-    let anchors = match &args.trust {
-        Some(dir) => sohoa_pdf::verify::load_trust_dir(dir).map_err(CmdError::from)?,
-        None => Vec::new(),
-    };
-    let report = sohoa_pdf::verify_pdf(&bytes, &anchors).map_err(CmdError::from)?;
-    let ok = report.all_valid();
-    if json {
-        print_json(&json!({"ok": ok, "report": report}))?;
-    } else {
-        if report.signatures.is_empty() {
-            println!("Tệp không có chữ ký số");
-        }
-        for s in &report.signatures {
-            println!("Chữ ký {}:", s.field.as_deref().unwrap_or("?"));
-            println!("  Người ký:      {}", s.signer);
-            println!("  Thời gian ký:  {}", s.claimed_time.as_deref().unwrap_or("-"));
-            println!("  Dấu thời gian: {}", s.timestamp_time.as_deref().unwrap_or("-"));
-            println!("  Mức PAdES:     {}", s.level.as_str());
-            println!(
-                "  Toàn vẹn:      {} ({})",
-                if s.integrity_ok { "ĐÚNG" } else { "SAI" },
-                s.integrity_detail
-            );
-            println!("  Chuỗi tin cậy: {:?} ({})", s.chain, s.chain_detail);
-            println!("  Sau khi ký:    {} ({} byte)", s.changes_after, s.bytes_after);
-        }
-    }
-    Ok(if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_INTEGRITY)
-    })
 }
 
 /// Runs one of these commands and turns their expected failures into the one-line report and exit code.

@@ -17,7 +17,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     match cli.command {
         Command::Sign(a) => return crate::pdf_cmd::dispatch(crate::pdf_cmd::sign(a, json), json),
-        Command::Verify(a) => return crate::pdf_cmd::dispatch(crate::pdf_cmd::verify(a, json), json),
+        Command::Verify(a) => return crate::pdf_cmd::dispatch(crate::verify_cmd::verify(a, json), json),
         Command::Pdf(a) if a.record.is_none() => {
             return crate::pdf_cmd::dispatch(crate::pdf_cmd::pdf(a, json), json);
         }
