@@ -76,6 +76,12 @@ pub enum Command {
     Ocr(crate::ocr_cmd::OcrArgs),
     /// Extract fields (CCCD QR/MRZ, CMND form, document header, residence form) with confidences.
     Extract(crate::extract_cmd::ExtractArgs),
+    /// Build the PDF/A-2b legal copy (text layer, metadata) from page images or a record.
+    Pdf(crate::pdf_cmd::PdfArgs),
+    /// Sign a PDF (PAdES, Decree 30 copy stamp).
+    Sign(crate::pdf_cmd::SignArgs),
+    /// Verify signatures (integrity, signer, time, level, chain), or lint PDF/A with --pdfa.
+    Verify(crate::verify_cmd::VerifyArgs),
     /// List the field keys usable with --field.
     Fields {
         /// Only the fields that apply to this kind.

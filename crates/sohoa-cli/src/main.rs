@@ -9,8 +9,10 @@ mod clean_cmd;
 mod extract_cmd;
 mod ocr_cmd;
 mod output;
+mod pdf_cmd;
 mod run;
 mod scan_cmd;
+mod verify_cmd;
 
 use std::process::ExitCode;
 

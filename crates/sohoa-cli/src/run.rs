@@ -22,6 +22,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return crate::extract_cmd::run(a, json);
     }
     match cli.command {
+        Command::Sign(a) => return crate::pdf_cmd::dispatch(crate::pdf_cmd::sign(a, json), json),
+        Command::Verify(a) => return crate::pdf_cmd::dispatch(crate::verify_cmd::verify(a, json), json),
+        Command::Pdf(a) if a.record.is_none() => {
+            return crate::pdf_cmd::dispatch(crate::pdf_cmd::pdf(a, json), json);
+        }
         Command::Devices => return crate::scan_cmd::devices(json),
         Command::ScanWorker { driver } => {
             return Ok(sohoa_scan::worker::main_with_args(&["--driver".into(), driver]));
@@ -76,13 +81,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(cmd) => audit(&engine, cmd, json),
+        Command::Pdf(a) => crate::pdf_cmd::dispatch(crate::pdf_cmd::pdf_record(&engine, a, json), json),
         Command::Fields { .. }
         | Command::Devices
         | Command::Scan(_)
         | Command::ScanWorker { .. }
         | Command::Clean { .. }
         | Command::Ocr(_)
-        | Command::Extract(_) => Ok(ExitCode::SUCCESS),
+        | Command::Extract(_)
+        | Command::Sign(_)
+        | Command::Verify(_) => Ok(ExitCode::SUCCESS),
     }
 }
 

@@ -8,6 +8,7 @@
 mod config;
 mod error;
 mod media;
+mod record_pdf;
 mod records;
 mod scan;
 mod views;
@@ -19,6 +20,7 @@ use sohoa_store::{Store, TrashFilter};
 
 pub use config::EngineConfig;
 pub use error::{EngineError, ErrorClass, FileProblem};
+pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;
 pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
 pub use sohoa_store::{Actor, AuditReport, IntegrityReport, ReconcileReport};

@@ -36,6 +36,22 @@ pub fn stored_dpi(bytes: &[u8]) -> Option<f32> {
     None
 }
 
+/// Loads a page image without OCR words (records whose OCR is not stored yet).
+pub fn load_image_page(path: &Path, fallback_dpi: Option<f32>) -> Result<PageInput, PdfError> {
+    let bytes = std::fs::read(path)?;
+    let image = image::load_from_memory(&bytes)
+        .map_err(|e| PdfError::BadImage(format!("{}: {e}", path.display())))?
+        .to_rgb8();
+    let dpi = stored_dpi(&bytes)
+        .or(fallback_dpi)
+        .ok_or_else(|| PdfError::BadImage(format!("{}: resolution unknown; give --dpi", path.display())))?;
+    Ok(PageInput {
+        image,
+        dpi,
+        words: Vec::new(),
+    })
+}
+
 /// Loads a page image; words come from `<ocr_dir or image dir>/<stem>.json` when that file exists.
 /// `fallback_dpi` applies when neither the image nor the OCR file states a resolution.
 pub fn load_page(

@@ -124,10 +124,10 @@ fn check_annot(d: &Dictionary, out: &mut Vec<Violation>) {
             format!("annotation flags {flags}: print must be set, hidden/invisible/noview clear"),
         );
     }
-    if let Ok(Object::Dictionary(ap)) = d.get(b"AP") {
-        if ap.has(b"D") || ap.has(b"R") {
-            v(out, "6.3.3", "annotation appearance with /D or /R");
-        }
+    if let Ok(Object::Dictionary(ap)) = d.get(b"AP")
+        && (ap.has(b"D") || ap.has(b"R"))
+    {
+        v(out, "6.3.3", "annotation appearance with /D or /R");
     }
 }
 

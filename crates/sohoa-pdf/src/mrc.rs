@@ -28,6 +28,8 @@ pub struct EncodedImage {
     pub height: u32,
     pub data: Vec<u8>,
     pub filter: ImageFilter,
+    /// RGB triples of an `/Indexed` colour space; `data` then holds one index byte per pixel.
+    pub palette: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +88,20 @@ pub fn ink_mask(img: &RgbImage) -> Vec<bool> {
         .collect()
 }
 
+/// The inner part of the ink: dark pixels and saturated ones; falls back to the whole mask where a
+/// stroke is too thin to have a core.
+fn ink_core(img: &RgbImage, mask: &[bool]) -> Vec<bool> {
+    let core: Vec<bool> = img
+        .pixels()
+        .zip(mask)
+        .map(|(p, &m)| m && (luma(p) < 90 || chroma(p) > 100))
+        .collect();
+    if core.iter().filter(|&&c| c).count() * 4 < mask.iter().filter(|&&m| m).count() {
+        return mask.to_vec();
+    }
+    core
+}
+
 /// Average of the selected pixels per `block`×`block` cell; cells without any take their left (or upper)
 /// neighbour's value so the layer compresses into long runs. Returns the small image.
 fn block_average(img: &RgbImage, block: u32, take: impl Fn(usize) -> bool, fallback: [u8; 3]) -> RgbImage {
@@ -117,25 +133,18 @@ fn block_average(img: &RgbImage, block: u32, take: impl Fn(usize) -> bool, fallb
                 if prev[idx(bx, by)].is_some() {
                     continue;
                 }
-                let mut acc = [0u32; 4];
-                for (dx, dy) in [(-1i64, 0i64), (1, 0), (0, -1), (0, 1)] {
-                    let (nx, ny) = (i64::from(bx) + dx, i64::from(by) + dy);
-                    if nx < 0 || ny < 0 || nx >= i64::from(bw) || ny >= i64::from(bh) {
-                        continue;
-                    }
-                    if let Some(c) = prev[idx(nx as u32, ny as u32)] {
-                        acc[0] += u32::from(c[0]);
-                        acc[1] += u32::from(c[1]);
-                        acc[2] += u32::from(c[2]);
-                        acc[3] += 1;
-                    }
-                }
-                if acc[3] > 0 {
-                    filled[idx(bx, by)] = Some([
-                        (acc[0] / acc[3]) as u8,
-                        (acc[1] / acc[3]) as u8,
-                        (acc[2] / acc[3]) as u8,
-                    ]);
+                // Copy one neighbour rather than average: no new colours, so the layer stays a few runs.
+                let found = [(-1i64, 0i64), (1, 0), (0, -1), (0, 1)]
+                    .iter()
+                    .find_map(|(dx, dy)| {
+                        let (nx, ny) = (i64::from(bx) + dx, i64::from(by) + dy);
+                        if nx < 0 || ny < 0 || nx >= i64::from(bw) || ny >= i64::from(bh) {
+                            return None;
+                        }
+                        prev[idx(nx as u32, ny as u32)]
+                    });
+                if found.is_some() {
+                    filled[idx(bx, by)] = found;
                 }
             }
         }
@@ -167,6 +176,39 @@ fn encode_g4(mask: &[bool], width: u32, height: u32) -> Result<Vec<u8>, PdfError
     }
     let Ok(writer) = enc.finish();
     Ok(writer.finish())
+}
+
+/// The snapped foreground rarely has more than a few dozen colours: one index byte per pixel instead of
+/// three compresses about three times better.
+fn indexed_or_rgb(img: &RgbImage) -> Result<EncodedImage, PdfError> {
+    let mut palette: Vec<[u8; 3]> = Vec::new();
+    let mut index = Vec::with_capacity((img.width() * img.height()) as usize);
+    for p in img.pixels() {
+        let i = match palette.iter().position(|c| *c == p.0) {
+            Some(i) => i,
+            None if palette.len() < 256 => {
+                palette.push(p.0);
+                palette.len() - 1
+            }
+            None => {
+                return Ok(EncodedImage {
+                    width: img.width(),
+                    height: img.height(),
+                    data: deflate(img.as_raw())?,
+                    filter: ImageFilter::Flate,
+                    palette: None,
+                });
+            }
+        };
+        index.push(i as u8);
+    }
+    Ok(EncodedImage {
+        width: img.width(),
+        height: img.height(),
+        data: deflate(&index)?,
+        filter: ImageFilter::Flate,
+        palette: Some(palette.concat()),
+    })
 }
 
 pub fn encode_jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, PdfError> {
@@ -209,13 +251,23 @@ pub fn split(img: &RgbImage, dpi: f32, background_dpi: f32, jpeg_quality: u8) ->
     }
     let bg_block = ((dpi / background_dpi.max(10.0)).round() as u32).max(1);
     let background = block_average(img, bg_block, |i| !grown[i], [255, 255, 255]);
-    // Ink colour changes slowly (one seal, one pen): 50 dpi is plenty; quantised to 5 bits a channel
-    // so the Flate-coded layer is mostly runs.
+    // Ink colour changes slowly (one seal, one pen): 50 dpi is plenty. Averaging only the ink's core
+    // (darker than the split's midpoint, or clearly coloured) keeps anti-aliased rims from greying the text;
+    // snapping each channel to 8 levels makes neighbouring cells equal, so the Flate-coded layer is runs.
     let fg_block = ((dpi / 50.0).round() as u32).max(1);
-    let mut foreground = block_average(img, fg_block, |i| mask[i], [0, 0, 0]);
+    let core = ink_core(img, &mask);
+    let mut foreground = block_average(img, fg_block, |i| core[i], [0, 0, 0]);
     for p in foreground.pixels_mut() {
-        for c in &mut p.0 {
-            *c = (*c & 0xF8) | 0x04;
+        if chroma(p) < 48 {
+            // Neutral ink (printed text, pencil): four grey levels, rounded down so the core of printed
+            // text (luma ≈ 20–80 after scanner blur) is uniformly black rather than flickering between
+            // two levels, which both looks worse and compresses worse.
+            let g = (u16::from(luma(p)) * 3 / 255 * 85) as u8;
+            p.0 = [g, g, g];
+        } else {
+            for c in &mut p.0 {
+                *c = ((u16::from(*c) * 7 + 127) / 255 * 255 / 7) as u8;
+            }
         }
     }
     Ok(MrcLayers {
@@ -227,12 +279,8 @@ pub fn split(img: &RgbImage, dpi: f32, background_dpi: f32, jpeg_quality: u8) ->
             height: background.height(),
             data: encode_jpeg(&background, jpeg_quality)?,
             filter: ImageFilter::Dct,
+            palette: None,
         },
-        foreground: EncodedImage {
-            width: foreground.width(),
-            height: foreground.height(),
-            data: deflate(foreground.as_raw())?,
-            filter: ImageFilter::Flate,
-        },
+        foreground: indexed_or_rgb(&foreground)?,
     })
 }

@@ -19,12 +19,24 @@ fn image_xobject(img: &EncodedImage, extra: Dictionary) -> Stream {
         "BitsPerComponent" => 8,
         "Filter" => match img.filter { ImageFilter::Dct => "DCTDecode", ImageFilter::Flate => "FlateDecode" },
     };
+    if let Some(pal) = &img.palette {
+        let hival = (pal.len() / 3).saturating_sub(1) as i64;
+        dict.set(
+            "ColorSpace",
+            vec![
+                Object::Name(b"Indexed".to_vec()),
+                Object::Name(b"DeviceRGB".to_vec()),
+                hival.into(),
+                Object::String(pal.clone(), StringFormat::Hexadecimal),
+            ],
+        );
+    }
     dict.extend(&extra);
     Stream::new(dict, img.data.clone()).with_compression(false)
 }
 
 fn num(v: f64) -> String {
-    let s = format!("{v:.3}");
+    let s = format!("{v:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
@@ -112,6 +124,7 @@ fn add_page(
                 height: page.image.height(),
                 data: mrc::encode_jpeg(&page.image, quality)?,
                 filter: ImageFilter::Dct,
+                palette: None,
             };
             let id = doc.add_object(image_xobject(&img, Dictionary::new()));
             xobjects.set("Im0", id);

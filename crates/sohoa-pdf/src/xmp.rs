@@ -120,7 +120,7 @@ pub fn packet(meta: &DocumentMeta, created: &str, document_id: &str) -> Vec<u8> 
         lang = escape(lang),
     );
     let mut out = body.into_bytes();
-    for _ in 0..20 {
+    for _ in 0..4 {
         out.extend_from_slice(&[b' '; 99]);
         out.push(b'\n');
     }

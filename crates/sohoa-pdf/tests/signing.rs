@@ -60,6 +60,18 @@ fn external_validators(dir: &Path, path: &Path, pki: &TestPki) -> String {
     );
     assert!(sig.contains("ETSI.CAdES.detached"), "pdfsig:\n{sig}");
     qpdf_check(path);
+    pikepdf_check(path);
+    // Every font embedded with ToUnicode (the stamp's Liberation Serif as a subset).
+    let (ok, fonts) = run("pdffonts", &[path.to_str().unwrap()]);
+    assert!(ok, "{fonts}");
+    let serif = fonts
+        .lines()
+        .find(|l| l.contains("LiberationSerif"))
+        .unwrap_or_else(|| panic!("{fonts}"));
+    assert!(
+        serif.contains("CID TrueType") && serif.matches(" yes").count() == 3,
+        "emb/sub/uni: {serif}"
+    );
     let bytes = std::fs::read(path).unwrap();
     let lint = sohoa_pdf::lint::lint(&bytes);
     assert!(lint.ok(), "lint: {:?}", lint.violations);
@@ -88,8 +100,13 @@ fn bb_ecdsa_signature_validates_and_stamp_is_top_right() {
     assert_eq!(s.claimed_time.as_deref(), Some(signed.signing_time.as_str()));
 
     // No signing-time attribute in the CMS (PAdES): dump it with pdfsig and look with openssl.
-    let (_, dump) = run("pdfsig", &["-nocert", "-dump", path.to_str().unwrap()]);
-    let _ = dump;
+    let dump = std::process::Command::new("pdfsig")
+        .args(["-nocert", "-dump"])
+        .arg(&path)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(dump.status.success());
     let (ok, cms) = run(
         "openssl",
         &[
@@ -102,10 +119,12 @@ fn bb_ecdsa_signature_validates_and_stamp_is_top_right() {
             &format!("{}.sig0", path.display()),
         ],
     );
-    if ok {
-        assert!(!cms.contains("signingTime"), "signing-time attribute present");
-        assert!(cms.contains("id-smime-aa-signingCertificateV2"), "{cms}");
-    }
+    assert!(ok, "{cms}");
+    assert!(!cms.contains("signingTime"), "signing-time attribute present");
+    assert!(
+        cms.contains("id-smime-aa-signingCertificateV2") && cms.contains("messageDigest"),
+        "{cms}"
+    );
 
     // Stamp: text and place (top right of page 1), time equal to /M.
     let (ok, bbox) = run(

@@ -28,10 +28,10 @@ fn certs_of_cms(der: &[u8], out: &mut Vec<Vec<u8>>) {
         return;
     };
     for c in sd.certificates.iter().flat_map(|s| s.0.iter()) {
-        if let cms::cert::CertificateChoices::Certificate(c) = c {
-            if let Ok(d) = c.to_der() {
-                out.push(d);
-            }
+        if let cms::cert::CertificateChoices::Certificate(c) = c
+            && let Ok(d) = c.to_der()
+        {
+            out.push(d);
         }
     }
     for si in sd.signer_infos.0.iter() {
@@ -66,10 +66,10 @@ pub fn add_validation_data(input: &[u8], extra: &ValidationData) -> Result<Vec<u
     };
     let mut certs: Vec<Vec<u8>> = extra.certs.clone();
     for obj in base.doc.objects.values() {
-        if let Ok(d) = obj.as_dict() {
-            if let (Ok(_), Ok(Object::String(c, _))) = (d.get(b"ByteRange"), d.get(b"Contents")) {
-                certs_of_cms(crate::verify::der_prefix(c), &mut certs);
-            }
+        if let Ok(d) = obj.as_dict()
+            && let (Ok(_), Ok(Object::String(c, _))) = (d.get(b"ByteRange"), d.get(b"Contents"))
+        {
+            certs_of_cms(crate::verify::der_prefix(c), &mut certs);
         }
     }
     certs.sort();

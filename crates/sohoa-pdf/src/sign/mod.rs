@@ -232,8 +232,9 @@ fn sign_with_reserve(
         })
         .filter(|a| a.len() == 4)
         .ok_or_else(|| PdfError::Unsupported("page 1 has no direct MediaBox".into()))?;
-    let margin = 14.0f32;
-    let (x1, y1) = (media[2] - margin, media[3] - margin);
+    // Hug the corner: the top margin of a paper document is ~15–20 mm, and the national title sits just
+    // below it on the right, so a 3-line stamp 4 pt from the edge stays clear of the page content.
+    let (x1, y1) = (media[2] - 8.0, media[3] - 4.0);
     let rect: Vec<Object> = vec![
         (x1 - stamp.width as f32).into(),
         (y1 - stamp.height as f32).into(),

@@ -10,8 +10,8 @@ use crate::font::to_unicode_cmap;
 
 pub const SERIF_TTF: &[u8] = include_bytes!("../../../../assets/fonts/LiberationSerif-Regular.ttf");
 pub const FONT_SIZE: f64 = 10.0;
-const LEADING: f64 = 12.0;
-const PAD: f64 = 3.0;
+const LEADING: f64 = 11.0;
+const PAD: f64 = 2.0;
 
 /// Objects of the stamp, to be numbered by the caller: `font` references other new objects by the
 /// ids the caller reserves through `alloc`.

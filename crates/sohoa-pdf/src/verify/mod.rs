@@ -2,8 +2,11 @@
 //! claimed time (/M) and timestamp, PAdES level, chain to the configured trust anchors, and what changed
 //! after each signed revision.
 
+mod chain;
 pub mod crypto;
 mod revisions;
+
+use chain::chain_status;
 
 use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
@@ -198,54 +201,6 @@ fn check_timestamp(token_der: &[u8], covered: &[u8]) -> Result<(String, Vec<Cert
     ))
 }
 
-/// Path from `leaf` to an anchor through `pool`, each certificate valid at `at`.
-fn chain_status(
-    leaf: &Certificate,
-    pool: &[Certificate],
-    anchors: &[Certificate],
-    at: i64,
-) -> (ChainStatus, String) {
-    let valid_at = |c: &Certificate| {
-        let v = &c.tbs_certificate.validity;
-        (v.not_before.to_unix_duration().as_secs() as i64) <= at
-            && at <= (v.not_after.to_unix_duration().as_secs() as i64)
-    };
-    let mut current = leaf.clone();
-    let mut path = vec![certcheck::subject_cn(leaf)];
-    for _ in 0..8 {
-        if !valid_at(&current) {
-            return (
-                ChainStatus::Expired,
-                format!(
-                    "{} not valid at the signing time",
-                    certcheck::subject_cn(&current)
-                ),
-            );
-        }
-        if anchors.iter().any(|a| a == &current) {
-            return (ChainStatus::Trusted, path.join(" ← "));
-        }
-        if let Some(a) = anchors.iter().find(|a| crypto::issued_by(&current, a)) {
-            path.push(certcheck::subject_cn(a));
-            return (ChainStatus::Trusted, path.join(" ← "));
-        }
-        match pool
-            .iter()
-            .find(|c| *c != &current && crypto::issued_by(&current, c))
-        {
-            Some(next) => {
-                path.push(certcheck::subject_cn(next));
-                current = next.clone();
-            }
-            None => break,
-        }
-    }
-    (
-        ChainStatus::Untrusted,
-        format!("no path to a trust anchor ({})", path.join(" ← ")),
-    )
-}
-
 /// Verifies every signature of `bytes`; `anchors` are the trusted roots (and pinned intermediates).
 pub fn verify_pdf(bytes: &[u8], anchors: &[Certificate]) -> Result<VerifyReport, PdfError> {
     let doc = Document::load_mem(bytes)?;
@@ -253,10 +208,10 @@ pub fn verify_pdf(bytes: &[u8], anchors: &[Certificate]) -> Result<VerifyReport,
     let has_dss = doc.catalog().map(|c| c.has(b"DSS")).unwrap_or(false);
     let mut fields = std::collections::HashMap::new();
     for obj in doc.objects.values() {
-        if let Ok(d) = obj.as_dict() {
-            if let (Ok(Object::Reference(v)), Ok(t)) = (d.get(b"V"), d.get(b"T").and_then(Object::as_str)) {
-                fields.insert(*v, String::from_utf8_lossy(t).into_owned());
-            }
+        if let Ok(d) = obj.as_dict()
+            && let (Ok(Object::Reference(v)), Ok(t)) = (d.get(b"V"), d.get(b"T").and_then(Object::as_str))
+        {
+            fields.insert(*v, String::from_utf8_lossy(t).into_owned());
         }
     }
     let mut reports = Vec::new();

@@ -1,0 +1,252 @@
+//! `sohoa pdf`, `sohoa sign`, `sohoa verify` end to end: real binary, a PKCS#12 file made by openssl from
+//! the test CA's certificate, pyHanko and pdfsig on the output.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use der::EncodePem;
+use sohoa_pdf::testpki::{Leaf, TestPki};
+
+fn sohoa(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sohoa"))
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .args(args)
+        .env("SIGN_PIN", "1234")
+        .env_remove("SOHOA_LOG")
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write_page(path: &Path) {
+    let img = image::RgbImage::from_fn(827, 1170, |x, y| {
+        if (100..700).contains(&x) && (y / 40) % 2 == 1 && y < 600 && (x / 9) % 3 != 0 {
+            image::Rgb([20, 20, 20])
+        } else {
+            image::Rgb([250, 248, 240])
+        }
+    });
+    img.save(path).unwrap();
+    // 100 dpi page; the words file sits beside it.
+    let json = r#"{"dpi": 100, "words": [{"text": "Giấy", "bbox": [100, 40, 200, 80]}, {"text": "xác", "bbox": [220, 40, 300, 80]}, {"text": "nhận", "bbox": [320, 40, 420, 80]}]}"#;
+    std::fs::write(path.with_extension("json"), json).unwrap();
+}
+
+/// A .p12 made by openssl (the format real training certificates come in).
+fn make_p12(dir: &Path, pki: &mut TestPki, leaf: Leaf) -> String {
+    let (key, cert) = pki.issue_ec(leaf, "Van thu CLI");
+    let key_pem = der::pem::encode_string("PRIVATE KEY", der::pem::LineEnding::LF, &key).unwrap();
+    let cert_pem = <x509_cert::Certificate as der::Decode>::from_der(&cert)
+        .unwrap()
+        .to_pem(der::pem::LineEnding::LF)
+        .unwrap();
+    let name = format!("{leaf:?}");
+    std::fs::write(dir.join(format!("{name}.key")), key_pem).unwrap();
+    std::fs::write(dir.join(format!("{name}.crt")), cert_pem).unwrap();
+    std::fs::write(dir.join("ca.pem"), pki.ca_pem()).unwrap();
+    let p12 = dir.join(format!("{name}.p12"));
+    let out = Command::new("openssl")
+        .args(["pkcs12", "-export", "-passout", "pass:1234", "-inkey"])
+        .arg(dir.join(format!("{name}.key")))
+        .arg("-in")
+        .arg(dir.join(format!("{name}.crt")))
+        .arg("-certfile")
+        .arg(dir.join("ca.pem"))
+        .arg("-out")
+        .arg(&p12)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "openssl: {}", stderr(&out));
+    format!("p12:{}", p12.display())
+}
+
+#[test]
+fn pdf_sign_verify_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let page = d.join("page-001.png");
+    write_page(&page);
+    let pdf = d.join("copy.pdf");
+    let out = sohoa(
+        d,
+        &[
+            "pdf",
+            page.to_str().unwrap(),
+            "--out",
+            pdf.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["words"], 3);
+
+    let lint = sohoa(d, &["verify", "--pdfa", pdf.to_str().unwrap()]);
+    assert!(lint.status.success(), "{}", String::from_utf8_lossy(&lint.stdout));
+    let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Giấy xác nhận"));
+
+    let mut pki = TestPki::new();
+    let key = make_p12(d, &mut pki, Leaf::Signer);
+    let signed = d.join("signed.pdf");
+    let out = sohoa(
+        d,
+        &[
+            "sign",
+            pdf.to_str().unwrap(),
+            "--out",
+            signed.to_str().unwrap(),
+            "--key",
+            &key,
+            "--pin-env",
+            "SIGN_PIN",
+            "--agency",
+            "Công an xã Tân Lập",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["level"], "B-B");
+
+    let trust = d.join("trust");
+    std::fs::create_dir(&trust).unwrap();
+    std::fs::write(trust.join("root.pem"), pki.ca_pem()).unwrap();
+    let out = sohoa(
+        d,
+        &[
+            "verify",
+            signed.to_str().unwrap(),
+            "--trust",
+            trust.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr(&out)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["report"]["signatures"][0]["chain"], "trusted");
+    // Without trust anchors the chain is not trusted: integrity exit code.
+    let out = sohoa(d, &["verify", signed.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(7));
+
+    let py = Command::new("/opt/sohoa-pytools/bin/pyhanko")
+        .args(["sign", "validate", "--no-revocation-check", "--trust"])
+        .arg(trust.join("root.pem"))
+        .arg("--trust-replace")
+        .arg(&signed)
+        .output()
+        .unwrap();
+    let py_out = String::from_utf8_lossy(&py.stdout);
+    assert!(
+        py.status.success() && !py_out.contains("INVALID"),
+        "pyhanko: {py_out}{}",
+        stderr(&py)
+    );
+    let sig = Command::new("pdfsig")
+        .arg("-nocert")
+        .arg(&signed)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&sig.stdout).contains("Signature is Valid"));
+
+    // B-LT upgrade step on the signed file.
+    let lt = d.join("lt.pdf");
+    let out = sohoa(
+        d,
+        &[
+            "sign",
+            signed.to_str().unwrap(),
+            "--out",
+            lt.to_str().unwrap(),
+            "--upgrade-lt",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = sohoa(
+        d,
+        &["verify", lt.to_str().unwrap(), "--trust", trust.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn sign_errors_are_one_line_with_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let page = d.join("p.png");
+    write_page(&page);
+    let pdf = d.join("c.pdf");
+    assert!(
+        sohoa(
+            d,
+            &["pdf", page.to_str().unwrap(), "--out", pdf.to_str().unwrap()]
+        )
+        .status
+        .success()
+    );
+    let mut pki = TestPki::new();
+    let out_pdf = d.join("o.pdf");
+    let base = [
+        "sign",
+        pdf.to_str().unwrap(),
+        "--out",
+        out_pdf.to_str().unwrap(),
+        "--agency",
+        "CA xã",
+        "--pin-env",
+        "SIGN_PIN",
+        "--key",
+    ];
+
+    let expired = make_p12(d, &mut pki, Leaf::Expired);
+    let out = sohoa(d, &[&base[..], &[expired.as_str()]].concat());
+    assert_eq!(out.status.code(), Some(3));
+    let e = stderr(&out);
+    assert!(
+        e.contains("[sign.certificate]") && e.contains("expired") && e.lines().count() == 1,
+        "{e}"
+    );
+
+    let wrong_usage = make_p12(d, &mut pki, Leaf::EncryptionOnly);
+    let e = stderr(&sohoa(d, &[&base[..], &[wrong_usage.as_str()]].concat()));
+    assert!(e.contains("key usage"), "{e}");
+
+    for spec in ["pkcs11:/usr/lib/softhsm/libsofthsm2.so#T", "piv"] {
+        let out = sohoa(d, &[&base[..], &[spec]].concat());
+        assert!(
+            stderr(&out).contains("[sign.backend_unavailable]"),
+            "{}",
+            stderr(&out)
+        );
+    }
+
+    let good = make_p12(d, &mut pki, Leaf::Signer);
+    let out = Command::new(env!("CARGO_BIN_EXE_sohoa"))
+        .args(base)
+        .arg(&good)
+        .env("SIGN_PIN", "0000")
+        .output()
+        .unwrap();
+    assert!(stderr(&out).contains("[sign.wrong_pin]"), "{}", stderr(&out));
+
+    let out = sohoa(
+        d,
+        &[&base[..], &[good.as_str(), "--tsa", "http://127.0.0.1:9/tsa"]].concat(),
+    );
+    assert!(
+        stderr(&out).contains("[sign.tsa_unavailable]"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!out_pdf.exists(), "nothing written on failure");
+}

@@ -1,0 +1,96 @@
+//! `sohoa pdf --record ID`: the record's current page images become its PDF/A-2b legal copy, with the
+//! record's fields in the XMP (SoHoa extension schema) so the file explains itself outside our database.
+
+use serde::Serialize;
+use sohoa_pdf::{DocumentMeta, PdfError, WriteOptions};
+
+use crate::{Engine, EngineError};
+
+/// Failure of building a record's PDF: either the record side or the PDF side.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordPdfError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error(transparent)]
+    Pdf(#[from] PdfError),
+    #[error("record has no page images in its current version")]
+    NoImages,
+}
+
+impl RecordPdfError {
+    pub fn code(&self) -> String {
+        match self {
+            RecordPdfError::Engine(e) => e.code().to_owned(),
+            RecordPdfError::Pdf(e) => e.code().to_owned(),
+            RecordPdfError::NoImages => "pdf.no_pages".to_owned(),
+        }
+    }
+
+    pub fn message_vi(&self) -> String {
+        match self {
+            RecordPdfError::Engine(e) => e.message_vi(),
+            RecordPdfError::Pdf(e) => e.message_vi(),
+            RecordPdfError::NoImages => "Hồ sơ chưa có ảnh trang nào để tạo PDF".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordPdfReport {
+    pub record_id: String,
+    pub version: u32,
+    pub pages: usize,
+    pub bytes: usize,
+}
+
+impl Engine {
+    /// Builds the PDF/A of `id`'s current version. The text layer stays empty until the OCR stage stores
+    /// its words with the version (the OCR issue); the caller decides where the bytes go.
+    pub fn record_pdf(
+        &self,
+        id: &str,
+        fallback_dpi: Option<f32>,
+    ) -> Result<(Vec<u8>, RecordPdfReport), RecordPdfError> {
+        let detail = self.record_detail(id)?;
+        let version = detail.summary.current_version.ok_or(RecordPdfError::NoImages)?;
+        let files = detail
+            .versions
+            .iter()
+            .find(|v| v.number == version)
+            .map(|v| v.files.clone())
+            .unwrap_or_default();
+        let mut pages = Vec::new();
+        for f in files.iter().filter(|f| f.media_type.starts_with("image/")) {
+            let path = self.store.blob_path(&f.sha256).map_err(EngineError::from)?;
+            pages.push(sohoa_pdf::input::load_image_page(&path, fallback_dpi)?);
+        }
+        if pages.is_empty() {
+            return Err(RecordPdfError::NoImages);
+        }
+        let meta = DocumentMeta {
+            title: detail.summary.title.clone(),
+            description: detail
+                .fields
+                .iter()
+                .find(|f| f.key == "summary")
+                .map(|f| f.value.clone()),
+            creator: None,
+            record_id: Some(detail.summary.id.clone()),
+            record: detail
+                .fields
+                .iter()
+                .map(|f| (f.key.clone(), f.value.clone()))
+                .collect(),
+            lang: Some("vi-VN".to_owned()),
+        };
+        let bytes = sohoa_pdf::write_pdfa(&pages, &meta, &WriteOptions::default())?;
+        tracing::info!(pages = pages.len(), bytes = bytes.len(), "record PDF built");
+        let report = RecordPdfReport {
+            record_id: detail.summary.id,
+            version,
+            pages: pages.len(),
+            bytes: bytes.len(),
+        };
+        Ok((bytes, report))
+    }
+}
