@@ -30,7 +30,7 @@ pub struct VirtualCard {
     stream: Option<TcpStream>,
     thread: Option<JoinHandle<()>>,
     /// Exclusive across processes: nextest runs tests in parallel processes, each reader takes one card.
-    _lock: File,
+    _locks: Vec<File>,
 }
 
 impl VirtualCard {
@@ -39,13 +39,29 @@ impl VirtualCard {
     pub fn insert(card: PivCard) -> Self {
         pcscd::ensure_running();
         let (lock, port, reader) = take_reader();
+        Self::start(card, vec![lock], port, reader)
+    }
+
+    /// As [`insert`](Self::insert), but no other test's card is in any virtual reader meanwhile.
+    ///
+    /// OpenSC's PKCS#11 module looks at every token in every reader; OpenSC 0.23 deadlocks inside
+    /// C_GetTokenInfo when another process resets or pulls a card it is looking at (seen here under
+    /// parallel tests), so tests that load OpenSC keep the readers to themselves.
+    pub fn insert_exclusive(card: PivCard) -> Self {
+        pcscd::ensure_running();
+        let locks = lock_all_readers();
+        let port = pcscd::vpcd_base_port();
+        Self::start(card, locks, port, "Virtual PCD 00 00".to_owned())
+    }
+
+    fn start(card: PivCard, locks: Vec<File>, port: u16, reader: String) -> Self {
         let mut vc = VirtualCard {
             card: Arc::new(Mutex::new(card)),
             port,
             reader,
             stream: None,
             thread: None,
-            _lock: lock,
+            _locks: locks,
         };
         vc.connect();
         vc
@@ -159,21 +175,40 @@ fn serve(mut s: TcpStream, card: &Mutex<PivCard>) {
     }
 }
 
+/// Blocks until this process holds both readers (in a fixed order, so two such callers cannot deadlock).
+pub fn lock_all_readers() -> Vec<File> {
+    let base = pcscd::vpcd_base_port();
+    (0..2u16)
+        .map(|slot| {
+            let f = open_lock(base + slot);
+            if f.lock().is_err() {
+                panic_fixture("cannot lock a virtual reader");
+            }
+            f
+        })
+        .collect()
+}
+
+fn open_lock(port: u16) -> File {
+    let path = std::env::temp_dir().join(format!("sohoa-vpcd-{port}.lock"));
+    match File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+    {
+        Ok(f) => f,
+        Err(e) => panic_fixture(&format!("cannot open {}: {e}", path.display())),
+    }
+}
+
 /// Locks one of vpcd's two readers for this card, waiting while other test processes use both.
 fn take_reader() -> (File, u16, String) {
     let base = pcscd::vpcd_base_port();
     let deadline = Instant::now() + Duration::from_secs(170);
     loop {
         for slot in 0..2u16 {
-            let path = std::env::temp_dir().join(format!("sohoa-vpcd-{}.lock", base + slot));
-            let Ok(f) = File::options()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&path)
-            else {
-                panic_fixture(&format!("cannot open {}", path.display()))
-            };
+            let f = open_lock(base + slot);
             if f.try_lock().is_ok() {
                 return (f, base + slot, format!("Virtual PCD 00 {slot:02}"));
             }

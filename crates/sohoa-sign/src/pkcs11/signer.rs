@@ -135,7 +135,19 @@ impl Signer for Pkcs11Signer {
             ),
             KeyKind::Ec { .. } => (Mechanism::Ecdsa, digest.to_vec(), 160),
         };
-        self.session.sign_init(&mech, self.key).map_err(map_err)?;
+        let sig = self
+            .sign_raw(&mech, &data, max_len)
+            .map_err(|e| self.explain(e))?;
+        match self.kind {
+            KeyKind::Rsa { .. } => Ok(sig),
+            KeyKind::Ec { .. } => encoding::ecdsa_raw_to_der(&sig),
+        }
+    }
+}
+
+impl Pkcs11Signer {
+    fn sign_raw(&self, mech: &Mechanism<'_>, data: &[u8], max_len: usize) -> Result<Vec<u8>, SignError> {
+        self.session.sign_init(mech, self.key).map_err(map_err)?;
         if self.always_authenticate {
             login(
                 &self.ctx,
@@ -145,19 +157,30 @@ impl Signer for Pkcs11Signer {
                 &self.pin,
             )?;
         }
-        let sig = self
-            .raw
-            .sign(self.session.handle(), &data, max_len)
-            .map_err(|rv| {
-                match cryptoki::error::Rv::from(rv).into_result(cryptoki::context::Function::Sign) {
-                    Err(e) => map_err(e),
-                    Ok(()) => SignError::Device("C_Sign failed".to_owned()),
-                }
-            })?;
-        match self.kind {
-            KeyKind::Rsa { .. } => Ok(sig),
-            KeyKind::Ec { .. } => encoding::ecdsa_raw_to_der(&sig),
+        self.raw.sign(self.session.handle(), data, max_len).map_err(|rv| {
+            match cryptoki::error::Rv::from(rv).into_result(cryptoki::context::Function::Sign) {
+                Err(e) => map_err(e),
+                Ok(()) => SignError::Device("C_Sign failed".to_owned()),
+            }
+        })
+    }
+
+    /// Modules report a pulled token in many ways (OpenSC: CKR_GENERAL_ERROR mid-operation); when the
+    /// error is a generic device failure, the slot decides whether the token is still there.
+    fn explain(&self, e: SignError) -> SignError {
+        if !matches!(e, SignError::Device(_)) {
+            return e;
         }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(2500);
+        while std::time::Instant::now() < deadline {
+            match self.ctx.get_slot_info(self.slot) {
+                Ok(i) if !i.token_present() => return SignError::TokenRemoved,
+                Ok(_) => {}
+                Err(_) => return SignError::TokenRemoved,
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        e
     }
 }
 
