@@ -15,6 +15,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Fields { kind } = &cli.command {
         return list_fields(kind.as_deref(), json);
     }
+    if let Command::Tokens {
+        modules,
+        watch,
+        watch_for,
+    } = &cli.command
+    {
+        return crate::tokens_cmd::tokens(modules, *watch, *watch_for, json);
+    }
     let config = match &cli.data_dir {
         Some(dir) => EngineConfig::with_data_dir(dir),
         None => EngineConfig::from_env()?,
@@ -42,7 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(cmd) => audit(&engine, cmd, json),
-        Command::Fields { .. } => Ok(ExitCode::SUCCESS),
+        Command::Fields { .. } | Command::Tokens { .. } => Ok(ExitCode::SUCCESS),
     }
 }
 
