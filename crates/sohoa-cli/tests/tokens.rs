@@ -115,6 +115,7 @@ fn lists_piv_card_and_watches_removal() {
     let out = sohoa(&["tokens", "--json", "--module", none.to_str().unwrap()], &[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    eprintln!("sohoa tokens: {v}");
     let r = v["readers"]
         .as_array()
         .unwrap()
@@ -134,11 +135,18 @@ fn lists_piv_card_and_watches_removal() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sohoa"))
         .args(["tokens", "--watch", "--json", "--watch-for", "25"])
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut stderr = child.stderr.take().unwrap();
     let mut next = |want: &str, initial: bool| loop {
-        let line = lines.next().expect("watch ended early").unwrap();
+        let Some(line) = lines.next() else {
+            let mut err = String::new();
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+            panic!("watch ended early while waiting for {want}: {err}");
+        };
+        let line = line.unwrap();
         let ev: Value = serde_json::from_str(&line).unwrap();
         if ev["reader"] == reader.as_str() && ev["kind"] == want && ev["initial"] == initial {
             return ev;

@@ -45,6 +45,9 @@ pub enum SignError {
     PinMissing(String),
     #[error("not supported: {0}")]
     Unsupported(String),
+    /// A batch resumed after a removal, but another token (another certificate) was inserted.
+    #[error("a different token was inserted than the one the batch started with")]
+    TokenChanged,
 }
 
 /// What the officer (or a batch runner) can do about an error.
@@ -91,6 +94,7 @@ impl SignError {
             SignError::KeySpec(_) => "sign.key_spec",
             SignError::PinMissing(_) => "sign.pin_missing",
             SignError::Unsupported(_) => "sign.unsupported",
+            SignError::TokenChanged => "sign.token_changed",
         }
     }
 
@@ -98,7 +102,10 @@ impl SignError {
     pub fn retry(&self) -> Retry {
         match self {
             SignError::WrongPin { .. } | SignError::PinMissing(_) => Retry::EnterPin,
-            SignError::TokenRemoved | SignError::NoToken(_) | SignError::NoReader(_) => Retry::ReinsertToken,
+            SignError::TokenRemoved
+            | SignError::NoToken(_)
+            | SignError::NoReader(_)
+            | SignError::TokenChanged => Retry::ReinsertToken,
             SignError::ModuleMissing { .. } | SignError::ModuleLoad { .. } => Retry::InstallDriver,
             SignError::PcscUnavailable(_) => Retry::InstallDriver,
             SignError::NoCertificate
@@ -162,6 +169,10 @@ impl SignError {
             SignError::KeySpec(s) => format!("Chỉ định khóa ký không hợp lệ: {s}"),
             SignError::PinMissing(v) => format!("Chưa nhập mã PIN (biến môi trường {v} trống)"),
             SignError::Unsupported(s) => format!("Chưa hỗ trợ: {s}"),
+            SignError::TokenChanged => {
+                "Thiết bị vừa cắm không phải thiết bị đã dùng để bắt đầu lô ký; hãy cắm lại đúng thiết bị"
+                    .to_owned()
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod monitor;
 mod pin;
 pub mod piv;
 pub mod pkcs11;
+mod session;
 pub mod trust;
 
 pub use cert::CertInfo;
@@ -22,6 +23,7 @@ pub use monitor::{TokenEvent, TokenEventKind, TokenMonitor};
 pub use pin::Pin;
 pub use piv::PivSigner;
 pub use pkcs11::{ModuleChoice, Pkcs11Signer};
+pub use session::SigningSession;
 pub use trust::TrustStore;
 
 /// Hash used for the signed attributes; tokens of the Government Cipher Committee's CA sign SHA-256.

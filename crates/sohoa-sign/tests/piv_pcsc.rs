@@ -113,3 +113,45 @@ fn wait_event(m: &TokenMonitor, reader: &str, kind: TokenEventKind) {
     }
     panic!("no {kind:?} event for {reader}");
 }
+
+#[test]
+fn batch_session_resumes_after_reinsertion_without_a_new_pin() {
+    use sohoa_sign::{KeySpec, SigningSession};
+    let key = TestKey::p256();
+    let card = piv_card(&unique("PIV BATCH"), &key, false);
+    let mut vc = VirtualCard::insert(card);
+    let reader = vc.reader().to_owned();
+    let spec: KeySpec = format!("piv:{reader}").parse().unwrap();
+    let mut session = SigningSession::open(spec, pin(PIN), common::trust()).unwrap();
+    // The trusted session hands the intermediate of the test PKI to the CMS.
+    assert_eq!(session.chain().len(), 1);
+    sign_and_verify(&mut session, b"record 1");
+    vc.card().on_sign = Reaction::Vanish;
+    let e = session
+        .sign_digest(DigestAlgorithm::Sha256, &[9u8; 32])
+        .unwrap_err();
+    assert!(matches!(e, SignError::TokenRemoved), "{e:?}");
+    assert!(!session.is_open());
+    // Still out: a clear "no token" style error, the session waits.
+    let e = session
+        .sign_digest(DigestAlgorithm::Sha256, &[9u8; 32])
+        .unwrap_err();
+    assert_eq!(e.retry(), Retry::ReinsertToken, "{e:?}");
+    vc.card().on_sign = Reaction::Answer;
+    vc.reinsert();
+    sign_and_verify(&mut session, b"record 2");
+    sign_and_verify(&mut session, b"record 3");
+    assert_eq!(session.signatures(), 3);
+    // Another card in the reader is refused: one batch, one certificate.
+    drop(vc);
+    let other = TestKey::p256();
+    let vc2 = VirtualCard::insert(piv_card(&unique("PIV OTHER"), &other, false));
+    if vc2.reader() == reader {
+        vc2.card().on_sign = Reaction::Answer;
+        let mut s2 = session;
+        // Force a reopen: the old handle is gone with the old card.
+        let _ = s2.sign_digest(DigestAlgorithm::Sha256, &[1u8; 32]);
+        let e = s2.sign_digest(DigestAlgorithm::Sha256, &[1u8; 32]).unwrap_err();
+        assert!(matches!(e, SignError::TokenChanged), "{e:?}");
+    }
+}
