@@ -3,7 +3,7 @@
 use std::ffi::{CStr, CString};
 use std::io::Read;
 
-use super::apdu::{Response, send};
+use super::apdu::{Response, map_transmit_error, send};
 use crate::{Pin, SignError};
 
 const SELECT_PIV: [u8; 9] = [0xA0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00];
@@ -41,11 +41,20 @@ impl PivSlot {
     }
 }
 
-/// A connected card with the PIV application selected.
+/// A connected card. Every multi-APDU step runs inside a PC/SC transaction: the desk's other programs
+/// (the CA's own tools, a browser's PKCS#11 module) share the card, and an APDU of theirs between our
+/// chained command and its GET RESPONSE, or between VERIFY and GENERAL AUTHENTICATE, would break it.
 pub(crate) struct PivCard {
     pub ctx: pcsc::Context,
     pub card: pcsc::Card,
     pub reader: CString,
+}
+
+/// The card inside a transaction.
+pub(crate) struct Apdu<'a> {
+    card: &'a pcsc::Card,
+    reader: &'a CStr,
+    ctx: &'a pcsc::Context,
 }
 
 impl PivCard {
@@ -66,8 +75,33 @@ impl PivCard {
         })
     }
 
+    /// Runs `f` with exclusive access; a card reset by another program is reconnected once.
+    pub fn transact<R>(&mut self, f: impl FnOnce(&Apdu<'_>) -> Result<R, SignError>) -> Result<R, SignError> {
+        if let Err(pcsc::Error::ResetCard) = self.card.transaction().map(drop) {
+            self.card
+                .reconnect(
+                    pcsc::ShareMode::Shared,
+                    pcsc::Protocols::ANY,
+                    pcsc::Disposition::LeaveCard,
+                )
+                .map_err(|e| map_transmit_error(e, &self.reader, &self.ctx))?;
+        }
+        let tx = self
+            .card
+            .transaction()
+            .map_err(|e| map_transmit_error(e, &self.reader, &self.ctx))?;
+        let apdu = Apdu {
+            card: &tx,
+            reader: &self.reader,
+            ctx: &self.ctx,
+        };
+        f(&apdu)
+    }
+}
+
+impl Apdu<'_> {
     fn cmd(&self, header: [u8; 4], data: &[u8]) -> Result<Response, SignError> {
-        send(&self.card, &self.reader, &self.ctx, header, data)
+        send(self.card, self.reader, self.ctx, header, data)
     }
 
     /// SELECT the PIV application; `Ok(false)` if the card has none.

@@ -56,8 +56,8 @@ impl PivSigner {
                     .iter()
                     .find(|n| n.to_string_lossy() == r)
                     .ok_or_else(|| SignError::NoReader(Some(r.to_owned())))?;
-                let c = PivCard::connect(ctx, name)?;
-                if !c.select()? {
+                let mut c = PivCard::connect(ctx, name)?;
+                if !c.transact(|a| a.select())? {
                     return Err(SignError::Unsupported(format!(
                         "the card in {r} has no PIV application"
                     )));
@@ -66,15 +66,20 @@ impl PivSigner {
             }
             None => first_piv_card(&names)?,
         };
-        let (slot, cert) = match card.certificate(PivSlot::Signature)? {
-            Some(c) => (PivSlot::Signature, c),
-            None => match card.certificate(PivSlot::Authentication)? {
-                Some(c) => (PivSlot::Authentication, c),
-                None => return Err(SignError::NoCertificate),
-            },
-        };
+        let mut card = card;
+        let (slot, cert) = card.transact(|a| {
+            a.select()?;
+            let found = match a.certificate(PivSlot::Signature)? {
+                Some(c) => (PivSlot::Signature, c),
+                None => match a.certificate(PivSlot::Authentication)? {
+                    Some(c) => (PivSlot::Authentication, c),
+                    None => return Err(SignError::NoCertificate),
+                },
+            };
+            a.verify(&pin)?;
+            Ok(found)
+        })?;
         let kind = cert::key_kind(&cert::parse(&cert)?)?;
-        card.verify(&pin)?;
         tracing::info!(reader = %card.reader.to_string_lossy(), ?slot, ?kind, "PIV card opened");
         Ok(PivSigner {
             card,
@@ -90,8 +95,11 @@ impl PivSigner {
     }
 
     /// PIN tries left as the card reports them (`None` = currently verified).
-    pub fn pin_retries(&self) -> Result<Option<u32>, SignError> {
-        self.card.pin_retries()
+    pub fn pin_retries(&mut self) -> Result<Option<u32>, SignError> {
+        self.card.transact(|a| {
+            a.select()?;
+            a.pin_retries()
+        })
     }
 }
 
@@ -101,8 +109,10 @@ fn first_piv_card(names: &[CString]) -> Result<PivCard, SignError> {
     }
     for n in names {
         let ctx = establish()?;
-        let Ok(c) = PivCard::connect(ctx, n) else { continue };
-        if c.select().unwrap_or(false) {
+        let Ok(mut c) = PivCard::connect(ctx, n) else {
+            continue;
+        };
+        if c.transact(|a| a.select()).unwrap_or(false) {
             return Ok(c);
         }
     }
@@ -153,11 +163,14 @@ impl Signer for PivSigner {
         };
         // Another application may have selected another applet or the card may have been reset since the
         // last signature: select again, and verify for every signature (9C's "PIN always" policy).
-        if !self.card.select()? {
-            return Err(SignError::TokenRemoved);
-        }
-        self.card.verify(&self.pin)?;
-        let sig = self.card.sign(alg_id, self.slot, &challenge)?;
+        let (pin, slot) = (&self.pin, self.slot);
+        let sig = self.card.transact(|a| {
+            if !a.select()? {
+                return Err(SignError::TokenRemoved);
+            }
+            a.verify(pin)?;
+            a.sign(alg_id, slot, &challenge)
+        })?;
         match self.kind {
             KeyKind::Ec { .. } => {
                 encoding::ecdsa_check_der(&sig)?;
@@ -198,7 +211,7 @@ pub fn list_readers() -> Result<Vec<ReaderInfo>, SignError> {
     let mut out = Vec::new();
     for name in readers(&ctx)? {
         let reader = name.to_string_lossy().into_owned();
-        let c = match PivCard::connect(establish()?, &name) {
+        let mut c = match PivCard::connect(establish()?, &name) {
             Ok(c) => c,
             Err(_) => {
                 out.push(ReaderInfo {
@@ -213,23 +226,29 @@ pub fn list_readers() -> Result<Vec<ReaderInfo>, SignError> {
             }
         };
         let atr = c.card.status2_owned().ok().map(|s| cert::hex_upper(s.atr()));
-        let piv = c.select().unwrap_or(false);
         let mut certificates = Vec::new();
         let mut pin_retries = None;
-        if piv {
-            for slot in [
-                PivSlot::Signature,
-                PivSlot::Authentication,
-                PivSlot::KeyManagement,
-            ] {
-                if let Ok(Some(d)) = c.certificate(slot)
-                    && let Ok(info) = CertInfo::parse(&d)
-                {
-                    certificates.push(info);
+        let piv = c
+            .transact(|a| {
+                if !a.select()? {
+                    return Ok(false);
                 }
-            }
-            pin_retries = c.pin_retries().ok().flatten();
-        }
+                let slots = [
+                    PivSlot::Signature,
+                    PivSlot::Authentication,
+                    PivSlot::KeyManagement,
+                ];
+                for slot in slots {
+                    if let Ok(Some(d)) = a.certificate(slot)
+                        && let Ok(info) = CertInfo::parse(&d)
+                    {
+                        certificates.push(info);
+                    }
+                }
+                pin_retries = a.pin_retries().ok().flatten();
+                Ok(true)
+            })
+            .unwrap_or(false);
         out.push(ReaderInfo {
             reader,
             card_present: true,
