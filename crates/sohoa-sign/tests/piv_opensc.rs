@@ -51,7 +51,17 @@ fn wrong_pin_and_lock_through_opensc() {
     assert!(matches!(e, SignError::WrongPin { .. }), "{e:?}");
     assert_eq!(vc.card().pin_tries_left(), 2);
     let e = open(&label, "000000").unwrap_err();
-    assert!(matches!(e, SignError::WrongPin { .. }), "{e:?}");
+    // OpenSC raises CKF_USER_PIN_FINAL_TRY from the card's 63C1: the officer is told one try is left.
+    assert!(
+        matches!(
+            e,
+            SignError::WrongPin {
+                retries_left: Some(1)
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e.message_vi().contains("còn 1 lần"));
     let e = open(&label, "000000").unwrap_err();
     assert!(
         matches!(e, SignError::PinLocked | SignError::WrongPin { .. }),
