@@ -7,6 +7,7 @@
 mod args;
 mod output;
 mod run;
+mod scan_cmd;
 mod tokens_cmd;
 
 use std::process::ExitCode;

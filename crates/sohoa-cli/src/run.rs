@@ -15,13 +15,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Fields { kind } = &cli.command {
         return list_fields(kind.as_deref(), json);
     }
-    if let Command::Tokens {
-        modules,
-        watch,
-        watch_for,
-    } = &cli.command
-    {
-        return crate::tokens_cmd::tokens(modules, *watch, *watch_for, json);
+    match cli.command {
+        Command::Devices => return crate::scan_cmd::devices(json),
+        Command::ScanWorker { driver } => {
+            return Ok(sohoa_scan::worker::main_with_args(&["--driver".into(), driver]));
+        }
+        Command::Scan(args) => return crate::scan_cmd::scan(args, cli.data_dir.as_deref(), json),
+        Command::Tokens {
+            modules,
+            watch,
+            watch_for,
+        } => return crate::tokens_cmd::tokens(&modules, watch, watch_for, json),
+        _ => {}
     }
     let config = match &cli.data_dir {
         Some(dir) => EngineConfig::with_data_dir(dir),
@@ -50,7 +55,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(cmd) => audit(&engine, cmd, json),
-        Command::Fields { .. } | Command::Tokens { .. } => Ok(ExitCode::SUCCESS),
+        Command::Fields { .. }
+        | Command::Tokens { .. }
+        | Command::Devices
+        | Command::Scan(_)
+        | Command::ScanWorker { .. } => Ok(ExitCode::SUCCESS),
     }
 }
 

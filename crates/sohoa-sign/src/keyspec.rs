@@ -69,10 +69,11 @@ pub fn open_signer(spec: &KeySpec, pin: Pin, trust: &TrustStore) -> Result<Box<d
     let inner: Box<dyn Signer> = match spec {
         KeySpec::Pkcs11 { module, label } => Box::new(Pkcs11Signer::open(module, label.as_deref(), pin)?),
         KeySpec::Piv { reader } => Box::new(PivSigner::open(reader.as_deref(), pin)?),
-        KeySpec::P12 { .. } => {
-            return Err(SignError::Unsupported(
-                "PKCS#12 files are opened by the PKCS#12 backend (training desks)".to_owned(),
-            ));
+        KeySpec::P12 { path } => {
+            let data =
+                std::fs::read(path).map_err(|e| SignError::KeySpec(format!("{}: {e}", path.display())))?;
+            tracing::warn!("PKCS#12 file key: development and training only");
+            Box::new(crate::pkcs12::Pkcs12Signer::open(&data, pin.expose())?)
         }
     };
     Ok(Box::new(TrustedSigner::new(inner, trust)?))

@@ -13,6 +13,7 @@ pub mod monitor;
 mod pin;
 pub mod piv;
 pub mod pkcs11;
+pub mod pkcs12;
 mod session;
 pub mod trust;
 
