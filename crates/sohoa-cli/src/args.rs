@@ -39,6 +39,18 @@ pub enum Command {
     /// Audit chain and store integrity.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// List smart-card readers, signing tokens and their certificates; --watch prints insert/remove events.
+    Tokens {
+        /// PKCS#11 module to ask (repeatable); default: every installed module the desk knows.
+        #[arg(long = "module", value_name = "PATH")]
+        modules: Vec<PathBuf>,
+        /// Print token insert/remove events (JSON lines with --json) until interrupted.
+        #[arg(long)]
+        watch: bool,
+        /// With --watch: stop after this many seconds.
+        #[arg(long, value_name = "SECONDS", requires = "watch")]
+        watch_for: Option<u64>,
+    },
     /// List scanners from every driver (id, driver, name, sources, duplex).
     Devices,
     /// Acquire pages from a scanner into a folder (page-NNN.png) or a record.

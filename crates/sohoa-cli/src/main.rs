@@ -13,6 +13,7 @@ mod pdf_cmd;
 mod run;
 mod scan_cmd;
 mod verify_cmd;
+mod tokens_cmd;
 
 use std::process::ExitCode;
 

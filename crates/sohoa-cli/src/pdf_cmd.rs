@@ -217,7 +217,13 @@ pub fn parse_key_spec(spec: &str) -> Result<KeySpec, CmdError> {
     ))
 }
 
-fn open_signer(spec: &KeySpec, pin_env: Option<&str>) -> Result<Box<dyn sohoa_sign::Signer>, CmdError> {
+/// PKCS#12 files are opened here; tokens and cards through `tokens_cmd`, which also checks the
+/// certificate against the trust anchors (`SOHOA_TRUST_DIR`) before the PIN is used.
+fn open_signer(
+    raw: &str,
+    spec: &KeySpec,
+    pin_env: Option<&str>,
+) -> Result<Box<dyn sohoa_sign::Signer>, CmdError> {
     match spec {
         KeySpec::P12 { file } => {
             let var = pin_env.ok_or_else(|| {
@@ -238,12 +244,9 @@ fn open_signer(spec: &KeySpec, pin_env: Option<&str>) -> Result<Box<dyn sohoa_si
             tracing::info!("PKCS#12 file key: development/training only");
             Ok(Box::new(sohoa_sign::pkcs12::Pkcs12Signer::open(&data, &pin)?))
         }
-        KeySpec::Pkcs11 { .. } | KeySpec::Piv { .. } => Err(CmdError {
-            code: "sign.backend_unavailable".into(),
-            message_vi: "Chưa hỗ trợ loại thiết bị ký này trong bản dựng hiện tại".into(),
-            message_en: "this key backend (PKCS#11/PIV) is not available yet in this build".into(),
-            exit: EXIT_INVALID,
-        }),
+        KeySpec::Pkcs11 { .. } | KeySpec::Piv { .. } => {
+            Ok(crate::tokens_cmd::open_token_signer(raw, pin_env, None)?)
+        }
     }
 }
 
@@ -274,7 +277,8 @@ pub fn sign(args: SignArgs, json: bool) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let spec = parse_key_spec(args.key.as_deref().unwrap_or_default())?;
+    let raw_key = args.key.as_deref().unwrap_or_default();
+    let spec = parse_key_spec(raw_key)?;
     let agency = args
         .agency
         .clone()
@@ -286,7 +290,7 @@ pub fn sign(args: SignArgs, json: bool) -> anyhow::Result<ExitCode> {
                 "--agency (or SOHOA_AGENCY) is required",
             )
         })?;
-    let mut signer = open_signer(&spec, args.pin_env.as_deref())?;
+    let mut signer = open_signer(raw_key, &spec, args.pin_env.as_deref())?;
     let opts = SignOptions {
         agency,
         copy_form: copy_form(&args.copy_form)?,

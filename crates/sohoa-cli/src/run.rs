@@ -52,6 +52,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             return crate::clean_cmd::run(a, json);
         }
+        Command::Tokens {
+            modules,
+            watch,
+            watch_for,
+        } => return crate::tokens_cmd::tokens(&modules, watch, watch_for, json),
         _ => {}
     }
     let config = match &cli.data_dir {
@@ -83,6 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(cmd) => audit(&engine, cmd, json),
         Command::Pdf(a) => crate::pdf_cmd::dispatch(crate::pdf_cmd::pdf_record(&engine, a, json), json),
         Command::Fields { .. }
+        | Command::Tokens { .. }
         | Command::Devices
         | Command::Scan(_)
         | Command::ScanWorker { .. }

@@ -5,10 +5,27 @@
 //! PIV cards spoken to directly over PC/SC, a PKCS#12 file for training desks), so everything behind
 //! [`Signer`] is digest-in, CMS-ready-signature-out, and the PDF code never knows which one it holds.
 
+pub mod cert;
+mod encoding;
 mod error;
+mod keyspec;
+pub mod monitor;
+mod pin;
+pub mod piv;
+pub mod pkcs11;
 pub mod pkcs12;
+mod session;
+pub mod trust;
 
-pub use error::SignError;
+pub use cert::CertInfo;
+pub use error::{Retry, SignError};
+pub use keyspec::{KeySpec, TrustedSigner, open_signer};
+pub use monitor::{TokenEvent, TokenEventKind, TokenMonitor};
+pub use pin::Pin;
+pub use piv::PivSigner;
+pub use pkcs11::{ModuleChoice, Pkcs11Signer};
+pub use session::SigningSession;
+pub use trust::TrustStore;
 
 /// Hash used for the signed attributes; tokens of the Government Cipher Committee's CA sign SHA-256.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

@@ -1,0 +1,168 @@
+//! `sohoa sign` with real token backends end to end: SoftHSM2 through PKCS#11, the virtual PIV card
+//! directly over PC/SC and through OpenSC's PKCS#11 module; every output validated by pyHanko (test root as
+//! the only trust anchor) and poppler's pdfsig. Also the removal of the card mid-signing: a clear error and
+//! no output file.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
+use serde_json::Value;
+use sohoa_vpcd_fixture::{
+    PivCard, PivSlot, Reaction, SoftHsm, TestKey, TestPki, TokenKey, Usage, Validity, VirtualCard,
+};
+
+const SOFTHSM: &str = "/usr/lib/softhsm/libsofthsm2.so";
+const PIN: &str = "123456";
+const AGENCY: &str = "Công an xã Tân Lập";
+
+struct Desk {
+    dir: tempfile::TempDir,
+    pki: TestPki,
+}
+
+impl Desk {
+    fn new() -> Desk {
+        Desk { dir: tempfile::tempdir().unwrap(), pki: TestPki::new() }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn sohoa(&self, args: &[&str], envs: &[(&str, &Path)]) -> Output {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_sohoa"));
+        c.arg("--data-dir")
+            .arg(self.path("data"))
+            .args(args)
+            .env("SIGN_PIN", PIN)
+            .env("SOHOA_TRUST_DIR", self.pki.trust_dir())
+            .env_remove("SOHOA_LOG");
+        for (k, v) in envs {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    }
+
+    /// A one-page PDF/A made by `sohoa pdf` from a generated scan.
+    fn copy_pdf(&self) -> PathBuf {
+        let page = self.path("page-001.png");
+        image::RgbImage::from_fn(827, 1170, |x, y| {
+            if (100..700).contains(&x) && (y / 40) % 2 == 1 && y < 600 && (x / 9) % 3 != 0 {
+                image::Rgb([20, 20, 20])
+            } else {
+                image::Rgb([250, 248, 240])
+            }
+        })
+        .save(&page)
+        .unwrap();
+        let pdf = self.path("copy.pdf");
+        let out = self.sohoa(&["pdf", page.to_str().unwrap(), "--out", pdf.to_str().unwrap(), "--dpi", "100"], &[]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        pdf
+    }
+
+    fn sign(&self, key: &str, out_name: &str, envs: &[(&str, &Path)]) -> (Output, PathBuf) {
+        let input = self.copy_pdf();
+        let out = self.path(out_name);
+        let o = self.sohoa(
+            &["sign", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", key, "--pin-env", "SIGN_PIN", "--agency", AGENCY, "--json"],
+            envs,
+        );
+        (o, out)
+    }
+
+    /// pyHanko with the test root as the only anchor, and pdfsig.
+    fn validate(&self, signed: &Path) {
+        let py = Command::new("/opt/sohoa-pytools/bin/pyhanko")
+            .args(["sign", "validate", "--no-revocation-check", "--pretty-print", "--trust"])
+            .arg(self.pki.root_pem_path())
+            .arg("--trust-replace")
+            .arg(signed)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&py.stdout);
+        assert!(py.status.success() && text.contains("judged VALID") && !text.contains("INVALID"), "pyhanko: {text}{}", String::from_utf8_lossy(&py.stderr));
+        let sig = Command::new("pdfsig").arg("-nocert").arg(signed).output().unwrap();
+        let text = String::from_utf8_lossy(&sig.stdout);
+        assert!(text.contains("Signature is Valid") && text.contains("ETSI.CAdES.detached"), "pdfsig: {text}");
+        let qpdf = Command::new("qpdf").arg("--check").arg(signed).output().unwrap();
+        assert!(qpdf.status.success(), "qpdf: {}", String::from_utf8_lossy(&qpdf.stdout));
+    }
+}
+
+fn piv_card(pki: &TestPki, cn: &str, key: &TestKey) -> PivCard {
+    let cert_der = pki.issue(cn, key, Validity::Current, Usage::Signing);
+    let mut slots = HashMap::new();
+    slots.insert(0x9C, PivSlot { key: key.clone(), cert_der, gzip: false });
+    PivCard::new(PIN, slots)
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix} {:08X}", rand::random::<u32>())
+}
+
+#[test]
+fn signs_through_softhsm() {
+    let desk = Desk::new();
+    let hsm = SoftHsm::new();
+    hsm.init_token("VAN THU", PIN);
+    hsm.export_env();
+    let ctx = Pkcs11::new(SOFTHSM).unwrap();
+    ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)).unwrap();
+    let key = TestKey::rsa2048();
+    let cert = desk.pki.issue("Văn thư Công an xã Tân Lập", &key, Validity::Current, Usage::Signing);
+    sohoa_vpcd_fixture::softhsm::import(&ctx, "VAN THU", PIN, &TokenKey { id: &[1], label: "sign", key: &key, cert_der: &cert, always_authenticate: true });
+    let conf = hsm.conf();
+    let (o, signed) = desk.sign("pkcs11:softhsm#VAN THU", "softhsm.pdf", &[("SOFTHSM2_CONF", &conf)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["level"], "B-B");
+    desk.validate(&signed);
+    // Wrong PIN: one line with the code, exit 3, nothing written.
+    let wrong = desk.path("wrong.pdf");
+    let o = desk.sohoa(
+        &["sign", desk.copy_pdf().to_str().unwrap(), "--out", wrong.to_str().unwrap(), "--key", "pkcs11:softhsm#VAN THU", "--pin-env", "BAD_PIN", "--agency", AGENCY],
+        &[("SOFTHSM2_CONF", &conf), ("BAD_PIN", Path::new("000000"))],
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("sign.wrong_pin"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!wrong.exists());
+}
+
+#[test]
+fn signs_through_piv_directly() {
+    let desk = Desk::new();
+    let key = TestKey::p256();
+    let vc = VirtualCard::insert(piv_card(&desk.pki, &unique("PIV CLI"), &key));
+    let (o, signed) = desk.sign(&format!("piv:{}", vc.reader()), "piv.pdf", &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    desk.validate(&signed);
+}
+
+#[test]
+fn signs_through_opensc_and_survives_removal() {
+    let desk = Desk::new();
+    let label = unique("OPENSC CLI");
+    let key = TestKey::rsa2048();
+    let mut vc = VirtualCard::insert_exclusive(piv_card(&desk.pki, &label, &key));
+    let spec = format!("pkcs11:opensc#{label}");
+    let (o, signed) = desk.sign(&spec, "opensc.pdf", &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    desk.validate(&signed);
+    // Pulled mid-signing: the error says so, and no half-written copy exists.
+    vc.card().on_sign = Reaction::Vanish;
+    let (o, out) = desk.sign(&spec, "removed.pdf", &[]);
+    assert!(!o.status.success());
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "sign.token_removed", "{v}");
+    assert!(!out.exists() && !out.with_extension("pdf.part").exists());
+    // Retry path: put the card back and sign again.
+    vc.card().on_sign = Reaction::Answer;
+    vc.reinsert();
+    let (o, signed) = desk.sign(&spec, "retried.pdf", &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    desk.validate(&signed);
+}
