@@ -39,6 +39,8 @@ pub enum Command {
     /// Audit chain and store integrity.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Send queued records to the ministry vault (training mode without SOHOA_VAULT_URL).
+    Sync(SyncArgs),
     /// List the field keys usable with --field.
     Fields {
         /// Only the fields that apply to this kind.
@@ -111,6 +113,22 @@ pub struct ListArgs {
     pub limit: u32,
     #[arg(long, default_value_t = 0)]
     pub offset: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// One pass over the queue, then exit (otherwise run until interrupted).
+    #[arg(long)]
+    pub once: bool,
+    /// Queue this record's current version first (repeatable).
+    #[arg(long, value_name = "ID")]
+    pub enqueue: Vec<String>,
+    /// Queue every record whose current version was never sent.
+    #[arg(long)]
+    pub all: bool,
+    /// Only print the queue.
+    #[arg(long)]
+    pub status: bool,
 }
 
 #[derive(Debug, Subcommand)]

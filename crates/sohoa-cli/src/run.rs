@@ -42,6 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(cmd) => audit(&engine, cmd, json),
+        Command::Sync(args) => crate::sync_cmd::run(&engine, args, json),
         Command::Fields { .. } => Ok(ExitCode::SUCCESS),
     }
 }

@@ -9,6 +9,7 @@ mod config;
 mod error;
 mod media;
 mod records;
+mod vault;
 mod views;
 
 use std::path::Path;
@@ -20,6 +21,9 @@ pub use config::EngineConfig;
 pub use error::{EngineError, ErrorClass, FileProblem};
 pub use records::NewRecordRequest;
 pub use sohoa_store::{Actor, AuditReport, IntegrityReport, ReconcileReport};
+pub use sohoa_store::{OutboxCounts, OutboxRow, OutboxState};
+pub use sohoa_vault::{Delivery, PassReport, VaultConfig};
+pub use vault::{EnqueueReport, Skipped};
 pub use views::{
     FieldView, FileView, HistoryView, ImportReport, RecordDetail, RecordQuery, RecordSummary, VersionView,
 };

@@ -1,0 +1,182 @@
+//! What the outbox does with each kind of answer: refusals become failed_permanent with the vault's reason
+//! (and an audit entry), 5xx and timeouts are retried (Retry-After honoured), and a waiting uploader wakes
+//! as soon as the vault is reachable again instead of sleeping out its backoff.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use sohoa_engine::{Engine, EngineConfig};
+use sohoa_store::{Actor, OutboxState, Store};
+use sohoa_vault::{OutboxDriver, TusWire, now_ms};
+use sohoa_vault_server::RunningServer;
+
+use common::proxy::FaultProxy;
+
+fn actor() -> Actor {
+    Actor {
+        user: "can-bo-test".to_owned(),
+        workstation: "desk-1".to_owned(),
+    }
+}
+
+/// Creates one id-card record with `file` attached and queues it; returns the message id.
+fn queue_one(data: &std::path::Path, n: usize, name: &str, file: &[u8]) -> String {
+    let engine = Engine::open(EngineConfig::with_data_dir(data)).unwrap();
+    let rec = engine.create_record(&common::id_card_request(n)).unwrap();
+    let path = data.parent().unwrap().join(name);
+    std::fs::write(&path, file).unwrap();
+    engine.import_files(&rec.summary.id, &[path]).unwrap();
+    engine
+        .vault_enqueue(&rec.summary.id, &common::client_config("http://unused/"))
+        .unwrap()
+        .message_id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_are_permanent_with_the_reason_and_5xx_is_retried_after_retry_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("desk");
+    let vault_dir = dir.path().join("vault");
+    let unsigned = queue_one(
+        &data,
+        1,
+        "unsigned.pdf",
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n",
+    );
+    let png = queue_one(
+        &data,
+        2,
+        "page.png",
+        &[
+            0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n', 0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xae,
+            0x42, 0x60, 0x82,
+        ],
+    );
+    let good = queue_one(&data, 3, "ok.pdf", &common::signed_pdf(3, 3000));
+    let store = Store::open(&data).unwrap();
+    // A message that slipped past the desk's own checks (old build): the vault's schema check refuses it.
+    let rec = store.outbox_get(&good).unwrap().record_id;
+    let mut forged = store.outbox_get(&good).unwrap().message;
+    let schema_bad = "0195f3a2-7c4e-7a10-8b3c-555555555555";
+    forged["envelope"]["message_id"] = json!(schema_bad);
+    forged["envelope"]["created_at"] = json!("2026-11-21T02:15:02Z");
+    store
+        .outbox_enqueue(&actor(), schema_bad, &rec, None, &forged)
+        .unwrap();
+
+    let server_config = common::server_config(&vault_dir);
+    let fail = server_config.fail_next_commits.clone();
+    fail.store(2, Ordering::SeqCst);
+    let server = RunningServer::start(server_config, "127.0.0.1:0".parse().unwrap()).unwrap();
+    let config = common::client_config(&server.url());
+    let driver = OutboxDriver::new(&store, TusWire::new(&config).unwrap(), actor(), config);
+
+    let pass = driver.run_once().await.unwrap();
+    let state = |id: &str| store.outbox_get(id).unwrap();
+    assert_eq!(state(&unsigned).state, OutboxState::FailedPermanent);
+    assert_eq!(
+        state(&unsigned).last_error_code.as_deref(),
+        Some("vault.rejected.signature.missing")
+    );
+    assert_eq!(
+        state(&png).last_error_code.as_deref(),
+        Some("vault.rejected.signature.unsigned_file")
+    );
+    assert_eq!(state(schema_bad).state, OutboxState::FailedPermanent);
+    assert!(
+        state(schema_bad).last_error.unwrap().contains("+07:00"),
+        "the reason names the problem"
+    );
+    // The good one met a 503: waiting, at least Retry-After (1 s) ahead.
+    let g = state(&good);
+    assert_eq!(g.state, OutboxState::RetryWait, "{g:?}");
+    assert_eq!(g.last_error_code.as_deref(), Some("vault.server_error"));
+    assert!(
+        g.next_attempt_ms.unwrap() - now_ms() > 800,
+        "Retry-After honoured"
+    );
+    assert!(
+        pass.deliveries
+            .iter()
+            .any(|d| d.message_id == good && d.state == OutboxState::RetryWait)
+    );
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while state(&good).state != OutboxState::Acknowledged {
+        assert!(Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        driver.run_once().await.unwrap();
+    }
+    assert_eq!(fail.load(Ordering::SeqCst), 0);
+    assert_eq!(state(&good).attempts, 2, "two 503s, then the receipt");
+    let rejected = store
+        .audit_entries(None)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "vault.rejected")
+        .count();
+    assert_eq!(rejected, 3, "each refusal is audited");
+    assert_eq!(common::vault_receipts(&vault_dir).len(), 1);
+
+    // An officer fixes nothing and requeues: the vault refuses again, for the same reason.
+    store.outbox_requeue(&actor(), &unsigned).unwrap();
+    driver.run_once().await.unwrap();
+    assert_eq!(state(&unsigned).state, OutboxState::FailedPermanent);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_black_hole_times_out_and_the_uploader_wakes_when_the_link_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("desk");
+    let ids = common::desk_with_records(&data, 3, 2000);
+    let server = RunningServer::start(
+        common::server_config(&dir.path().join("vault")),
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .unwrap();
+    let proxy = FaultProxy::start(server.addr).await;
+    proxy.blackhole.store(true, Ordering::SeqCst);
+    let store = Store::open(&data).unwrap();
+    let mut config = common::client_config(&proxy.url());
+    config.request_timeout = Duration::from_millis(300);
+    config.connect_timeout = Duration::from_millis(300);
+    // A long backoff: only the early wake-up can deliver within the test's deadline.
+    config.backoff_base = Duration::from_secs(120);
+    config.backoff_cap = Duration::from_secs(120);
+    config.probe_interval = Duration::from_millis(100);
+    let driver = OutboxDriver::new(&store, TusWire::new(&config).unwrap(), actor(), config);
+    let pass = driver.run_once().await.unwrap();
+    assert_eq!(pass.deliveries.len(), ids.len());
+    for d in &pass.deliveries {
+        assert_eq!(d.state, OutboxState::RetryWait);
+        assert_eq!(d.error_code.as_deref(), Some("vault.timeout"), "{d:?}");
+    }
+    let mut delivered = 0;
+    let started = Instant::now();
+    let restore = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        proxy.blackhole.store(false, Ordering::SeqCst);
+        // Stop once everything is acknowledged (or give up after 15 s).
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while store.outbox_counts().unwrap().acknowledged < 3 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    driver
+        .run(
+            |d| delivered += usize::from(d.state == OutboxState::Acknowledged),
+            restore,
+        )
+        .await
+        .unwrap();
+    assert_eq!(delivered, 3);
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "woke early, did not sleep out a 2-minute backoff"
+    );
+    common::assert_delivered_exactly_once(&store, &dir.path().join("vault"), 3);
+}
