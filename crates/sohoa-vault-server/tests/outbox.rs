@@ -180,3 +180,42 @@ async fn a_black_hole_times_out_and_the_uploader_wakes_when_the_link_returns() {
     );
     common::assert_delivered_exactly_once(&store, &dir.path().join("vault"), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_wait_for_their_window_and_keep_to_the_bandwidth_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("desk");
+    common::desk_with_records(&data, 2, 30_000);
+    let server = RunningServer::start(
+        common::server_config(&dir.path().join("vault")),
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .unwrap();
+    let store = Store::open(&data).unwrap();
+    let mut config = common::client_config(&server.url());
+    config.chunk_size = 4096;
+    config.bandwidth = Some(30 * 1024);
+    let vn_now = (chrono::Utc::now() + chrono::Duration::hours(7)).time();
+    config.windows = vec![sohoa_vault::UploadWindow {
+        start: vn_now + chrono::Duration::hours(1),
+        end: vn_now + chrono::Duration::hours(2),
+    }];
+    let closed = OutboxDriver::new(&store, TusWire::new(&config).unwrap(), actor(), config.clone());
+    let pass = closed.run_once().await.unwrap();
+    assert!(pass.deliveries.is_empty());
+    let wait = pass.outside_window_secs.unwrap();
+    assert!((3500..=3600).contains(&wait), "{wait}");
+    assert_eq!(store.outbox_counts().unwrap().pending, 2);
+
+    config.windows.clear();
+    let open = OutboxDriver::new(&store, TusWire::new(&config).unwrap(), actor(), config);
+    let started = Instant::now();
+    open.run_once().await.unwrap();
+    let took = started.elapsed();
+    assert_eq!(store.outbox_counts().unwrap().acknowledged, 2);
+    let bytes = open.wire().stats.bytes_sent.load(Ordering::SeqCst);
+    // The first chunk goes at once; the rest drain at 30 KiB/s.
+    let floor = Duration::from_secs_f64((bytes - 4096) as f64 / (30.0 * 1024.0));
+    eprintln!("{bytes} bytes in {took:?} (cap floor {floor:?})");
+    assert!(took >= floor.mul_f64(0.95), "{took:?} < {floor:?}");
+}

@@ -240,7 +240,7 @@ impl<'a, W: VaultWire> OutboxDriver<'a, W> {
                 let r = self
                     .store
                     .outbox_fail(&self.actor, id, &e.code(), &e.to_string())?;
-                tracing::error!(message = %id, code = %e.code(), "vault refused the message: needs an officer");
+                tracing::info!(message = %id, code = %e.code(), "vault refused the message: needs an officer");
                 Ok(delivery(&r, None))
             }
         }

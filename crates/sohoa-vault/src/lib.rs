@@ -8,6 +8,7 @@
 //! - [`driver`]: the outbox loop (backoff with full jitter, `Retry-After`, upload windows, early wake-up).
 
 mod backoff;
+mod classify;
 mod config;
 mod driver;
 mod error;
@@ -18,6 +19,7 @@ mod validate;
 pub mod wire;
 
 pub use backoff::full_jitter;
+pub use classify::parse_retry_after;
 pub use config::{UploadWindow, VaultConfig, parse_windows, window_wait};
 pub use driver::{Delivery, NETWORK_CODES, OutboxDriver, PassReport, now_ms};
 pub use error::{VaultError, WireError};

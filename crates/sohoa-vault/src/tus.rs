@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use reqwest::{Client, Response, StatusCode, Url};
+use reqwest::{Client, StatusCode, Url};
 use sha2::{Digest, Sha256};
 
+use crate::classify::{check, error_body, net, offset_header, rejected, transient};
 use crate::config::VaultConfig;
-use crate::protocol::{ErrorBody, Receipt, VaultMessage};
+use crate::protocol::{Receipt, VaultMessage};
 use crate::wire::{Checkpoint, LocalFile, ResumePoint, VaultWire};
 use crate::{VaultError, WireError};
 
@@ -367,87 +368,4 @@ fn read_chunk(f: &LocalFile, offset: u64, max: usize) -> Result<Vec<u8>, WireErr
     let mut buf = vec![0; len];
     file.read_exact(&mut buf).map_err(io)?;
     Ok(buf)
-}
-
-fn offset_header(resp: &Response) -> Option<u64> {
-    resp.headers().get("Upload-Offset")?.to_str().ok()?.parse().ok()
-}
-
-fn transient(code: &'static str, detail: impl Into<String>, retry_after: Option<Duration>) -> WireError {
-    WireError::Transient {
-        code,
-        detail: detail.into(),
-        retry_after,
-    }
-}
-
-fn rejected(code: &str, reason: impl Into<String>) -> WireError {
-    WireError::Rejected {
-        code: code.to_owned(),
-        reason: reason.into(),
-    }
-}
-
-fn net(e: reqwest::Error) -> WireError {
-    let code = if e.is_timeout() {
-        "timeout"
-    } else if e.is_connect() {
-        "connect"
-    } else {
-        "network"
-    };
-    transient(code, e.to_string(), None)
-}
-
-async fn error_body(resp: Response) -> ErrorBody {
-    let status = resp.status();
-    let text = resp.text().await.unwrap_or_default();
-    serde_json::from_str(&text).unwrap_or_else(|_| ErrorBody {
-        code: format!("http.{}", status.as_u16()),
-        message: text.chars().take(300).collect(),
-        message_en: String::new(),
-    })
-}
-
-/// Success passes; 5xx, 408 and 429 are transient (with `Retry-After`); every other status is a refusal.
-async fn check(resp: Response) -> Result<Response, WireError> {
-    let status = resp.status();
-    if status.is_success() {
-        return Ok(resp);
-    }
-    let retry_after = resp
-        .headers()
-        .get("Retry-After")
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_retry_after);
-    let body = error_body(resp).await;
-    let detail = format!("HTTP {}: {} {}", status.as_u16(), body.code, body.message_en);
-    if status.is_server_error() {
-        return Err(transient("server_error", detail, retry_after));
-    }
-    if matches!(
-        status,
-        StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS
-    ) {
-        return Err(transient("throttled", detail, retry_after));
-    }
-    let reason = if body.message_en.is_empty() {
-        body.message
-    } else {
-        body.message_en
-    };
-    Err(rejected(
-        &body.code,
-        format!("HTTP {}: {reason}", status.as_u16()),
-    ))
-}
-
-/// Delta-seconds or an HTTP date.
-pub fn parse_retry_after(v: &str) -> Option<Duration> {
-    if let Ok(s) = v.trim().parse::<u64>() {
-        return Some(Duration::from_secs(s));
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(v.trim()).ok()?;
-    let ms = (when.timestamp_millis() - chrono::Utc::now().timestamp_millis()).max(0);
-    Some(Duration::from_millis(ms as u64))
 }
