@@ -71,6 +71,7 @@ impl Index {
         conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(crate::relay::SCHEMA)?;
         Ok(Index {
             conn,
             root: root.to_path_buf(),

@@ -7,6 +7,7 @@
 
 mod index;
 mod messages;
+mod relay;
 mod uploads;
 mod verify;
 
@@ -23,6 +24,7 @@ use axum::routing::{get, post};
 use sohoa_vault::ErrorBody;
 
 pub use index::upload_id;
+pub use relay::{RESULT_RELAYED, Upstream};
 pub use verify::{SignatureVerifier, StructuralVerifier};
 
 #[derive(Clone)]
@@ -39,6 +41,8 @@ pub struct ServerConfig {
     pub verifier: Arc<dyn SignatureVerifier>,
     /// Test hook: the next N commits answer 503 with `Retry-After: 1` (a vault under maintenance).
     pub fail_next_commits: Arc<AtomicU32>,
+    /// Run as a district relay: store, answer `R`, and forward every message to this vault.
+    pub upstream: Option<Upstream>,
 }
 
 impl ServerConfig {
@@ -51,6 +55,7 @@ impl ServerConfig {
             allow_unsigned: false,
             verifier: Arc::new(StructuralVerifier),
             fail_next_commits: Arc::new(AtomicU32::new(0)),
+            upstream: None,
         }
     }
 }
@@ -58,6 +63,8 @@ impl ServerConfig {
 pub(crate) struct AppState {
     pub config: ServerConfig,
     index: Mutex<index::Index>,
+    /// Signalled after each commit so a relay forwards at once.
+    pub relay_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -67,14 +74,21 @@ impl AppState {
     }
 }
 
-pub fn router(config: ServerConfig) -> anyhow::Result<Router> {
+type Forwarder = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+/// The routes, and for a relay the forwarding loop the caller must spawn on its runtime.
+fn app(config: ServerConfig) -> anyhow::Result<(Router, Option<Forwarder>)> {
     let index = index::Index::open(&config.data_dir)?;
     let max_chunk = config.max_chunk;
+    let upstream = config.upstream.clone();
     let state = Arc::new(AppState {
         config,
         index: Mutex::new(index),
+        relay_wake: Arc::new(tokio::sync::Notify::new()),
     });
-    Ok(Router::new()
+    let forwarder: Option<Forwarder> =
+        upstream.map(|u| Box::pin(relay::forwarder(state.clone(), u, state.relay_wake.clone())) as Forwarder);
+    let router = Router::new()
         .route("/v1/uploads", post(uploads::create).options(uploads::options))
         .route(
             "/v1/uploads/{id}",
@@ -88,8 +102,10 @@ pub fn router(config: ServerConfig) -> anyhow::Result<Router> {
             "/v1/messages",
             post(messages::commit).layer(DefaultBodyLimit::max(sohoa_vault::protocol::MAX_MESSAGE_BYTES)),
         )
+        .route("/v1/messages/{id}/receipt", get(relay::receipt))
         .route("/v1/owners/{owner_id}/documents", get(messages::by_owner))
-        .with_state(state))
+        .with_state(state);
+    Ok((router, forwarder))
 }
 
 /// Serves until `shutdown` resolves.
@@ -98,11 +114,13 @@ pub async fn serve(
     config: ServerConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let app = router(config)?;
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
-    Ok(())
+    let (app, forwarder) = app(config)?;
+    let forwarding = forwarder.map(tokio::spawn);
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    if let Some(f) = forwarding {
+        f.abort();
+    }
+    Ok(served?)
 }
 
 /// A server on its own thread and runtime, for tests and tools that are not async themselves.
@@ -118,7 +136,7 @@ impl RunningServer {
         let listener = std::net::TcpListener::bind(addr)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let app = router(config)?;
+        let (router, forwarder) = app(config)?;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
             let rt = match tokio::runtime::Builder::new_multi_thread()
@@ -134,10 +152,13 @@ impl RunningServer {
             };
             // Stopping drops the server outright (connections included), like a process exit would.
             rt.block_on(async move {
+                if let Some(f) = forwarder {
+                    tokio::spawn(f);
+                }
                 let served = match tokio::net::TcpListener::from_std(listener) {
                     Ok(l) => {
                         tokio::select! {
-                            r = std::future::IntoFuture::into_future(axum::serve(l, app)) => r,
+                            r = std::future::IntoFuture::into_future(axum::serve(l, router)) => r,
                             _ = rx => Ok(()),
                         }
                     }

@@ -34,6 +34,12 @@ struct Args {
     /// Largest PATCH body, in KiB.
     #[arg(long, default_value_t = 8192)]
     max_chunk_kib: usize,
+    /// Run as a district relay forwarding every accepted message to this vault (its own outbox).
+    #[arg(long, value_name = "URL")]
+    upstream: Option<String>,
+    /// Bearer token for the upstream vault (or SOHOA_VAULT_TOKEN).
+    #[arg(long, value_name = "TOKEN", env = "SOHOA_VAULT_TOKEN")]
+    upstream_token: Option<String>,
 }
 
 #[tokio::main]
@@ -65,6 +71,12 @@ async fn main() -> anyhow::Result<()> {
     config.allow_unsigned = args.allow_unsigned;
     config.max_upload_size = args.max_upload_mib * 1024 * 1024;
     config.max_chunk = args.max_chunk_kib * 1024;
+    if let Some(url) = args.upstream {
+        let mut upstream = sohoa_vault::VaultConfig::load(&args.data)?;
+        upstream.url = Some(url);
+        upstream.bearer_token = args.upstream_token.or(upstream.bearer_token);
+        config.upstream = Some(sohoa_vault_server::Upstream { config: upstream });
+    }
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

@@ -117,33 +117,65 @@ pub(crate) async fn commit(State(state): State<Arc<AppState>>, headers: HeaderMa
             .insert("Retry-After", HeaderValue::from_static("1"));
         return r;
     }
+    let relay = state.config.upstream.is_some();
     let receipt = Receipt {
-        result_code: RESULT_ACCEPTED.to_owned(),
-        transaction_id: format!("VT-{}", uuid::Uuid::now_v7().simple()),
+        result_code: if relay {
+            crate::RESULT_RELAYED
+        } else {
+            RESULT_ACCEPTED
+        }
+        .to_owned(),
+        transaction_id: format!(
+            "{}-{}",
+            if relay { "RL" } else { "VT" },
+            uuid::Uuid::now_v7().simple()
+        ),
         message_id: msg.envelope.message_id.clone(),
         received_at: vn_now(),
-        message: "Đã tiếp nhận tài liệu vào kho dữ liệu".to_owned(),
+        message: if relay {
+            "Trạm chuyển tiếp đã tiếp nhận, đang chuyển lên kho dữ liệu"
+        } else {
+            "Đã tiếp nhận tài liệu vào kho dữ liệu"
+        }
+        .to_owned(),
     };
     let stored = (serde_json::to_string(&msg), serde_json::to_string(&receipt));
     let (Ok(msg_text), Ok(receipt_text)) = stored else {
         return internal(anyhow::anyhow!("cannot encode the message"));
     };
-    let insert = index.conn.execute(
-        "INSERT INTO messages (message_id, transaction_id, owner_id, storage_key, message, receipt, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            msg.envelope.message_id,
-            receipt.transaction_id,
-            msg.owner.id_number,
-            msg.document.storage_key,
-            msg_text,
-            receipt_text,
-            receipt.received_at
-        ],
-    );
+    // The message, its receipt and (for a relay) its forwarding row commit together.
+    let insert = (|| -> anyhow::Result<()> {
+        let tx = index.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO messages (message_id, transaction_id, owner_id, storage_key, message, receipt, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                msg.envelope.message_id,
+                receipt.transaction_id,
+                msg.owner.id_number,
+                msg.document.storage_key,
+                msg_text,
+                receipt_text,
+                receipt.received_at
+            ],
+        )?;
+        if relay {
+            tx.execute(
+                "INSERT INTO forward (message_id, state) VALUES (?1, 'pending')",
+                [&msg.envelope.message_id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    })();
     match insert {
-        Ok(_) => (StatusCode::CREATED, Json(receipt)).into_response(),
-        Err(e) => internal(e.into()),
+        Ok(()) => {
+            if relay {
+                state.relay_wake.notify_one();
+            }
+            (StatusCode::CREATED, Json(receipt)).into_response()
+        }
+        Err(e) => internal(e),
     }
 }
 
