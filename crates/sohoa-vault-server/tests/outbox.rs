@@ -219,3 +219,33 @@ async fn uploads_wait_for_their_window_and_keep_to_the_bandwidth_cap() {
     eprintln!("{bytes} bytes in {took:?} (cap floor {floor:?})");
     assert!(took >= floor.mul_f64(0.95), "{took:?} < {floor:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_high_latency_link_still_delivers_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("desk");
+    common::desk_with_records(&data, 3, 6000);
+    let server = RunningServer::start(
+        common::server_config(&dir.path().join("vault")),
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .unwrap();
+    let proxy = FaultProxy::start(server.addr).await;
+    *proxy.latency.lock().unwrap() = Duration::from_millis(15);
+    proxy.bandwidth.store(48 * 1024, Ordering::SeqCst);
+    let store = Store::open(&data).unwrap();
+    let mut config = common::client_config(&proxy.url());
+    config.chunk_size = 2048;
+    let driver = OutboxDriver::new(&store, TusWire::new(&config).unwrap(), actor(), config);
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(30);
+    while store.outbox_counts().unwrap().acknowledged < 3 {
+        assert!(Instant::now() < deadline);
+        driver.run_once().await.unwrap();
+    }
+    let took = started.elapsed();
+    let bytes = proxy.stats.bytes_up.load(Ordering::SeqCst);
+    eprintln!("{bytes} bytes up through a 48 KiB/s, 15 ms link in {took:?}");
+    assert!(took >= Duration::from_secs_f64(bytes as f64 / (48.0 * 1024.0)).mul_f64(0.9));
+    common::assert_delivered_exactly_once(&store, &dir.path().join("vault"), 3);
+}
