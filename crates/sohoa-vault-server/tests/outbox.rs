@@ -249,3 +249,32 @@ async fn a_slow_high_latency_link_still_delivers_exactly_once() {
     assert!(took >= Duration::from_secs_f64(bytes as f64 / (48.0 * 1024.0)).mul_f64(0.9));
     common::assert_delivered_exactly_once(&store, &dir.path().join("vault"), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_uploaders_on_one_desk_deliver_each_record_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("desk");
+    common::desk_with_records(&data, 20, 3000);
+    let vault_dir = dir.path().join("vault");
+    let server =
+        RunningServer::start(common::server_config(&vault_dir), "127.0.0.1:0".parse().unwrap()).unwrap();
+    let config = common::client_config(&server.url());
+    let run = |store: std::sync::Arc<Store>, config: sohoa_vault::VaultConfig| async move {
+        let driver = OutboxDriver::new(&store, TusWire::new(&config).unwrap(), actor(), config.clone());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while store.outbox_counts().unwrap().acknowledged < 20 {
+            assert!(Instant::now() < deadline);
+            driver.run_once().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    let a = std::sync::Arc::new(Store::open(&data).unwrap());
+    let b = std::sync::Arc::new(Store::open(&data).unwrap());
+    let (ra, rb) = tokio::join!(
+        tokio::spawn(run(a.clone(), config.clone())),
+        tokio::spawn(run(b, config))
+    );
+    ra.unwrap();
+    rb.unwrap();
+    common::assert_delivered_exactly_once(&a, &vault_dir, 20);
+}

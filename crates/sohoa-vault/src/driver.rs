@@ -204,7 +204,18 @@ impl<'a, W: VaultWire> OutboxDriver<'a, W> {
             message_id: &id,
         };
         let outcome = self.wire.deliver(&message, &files, &resume, &cp).await;
-        self.settle(&row, outcome)
+        match self.settle(&row, outcome) {
+            // Another uploader (the desktop app and `sohoa sync` at once) moved the row on meanwhile: its
+            // transition stands, ours is dropped; the vault's idempotency kept the two from duplicating.
+            Err(VaultError::Store(sohoa_store::StoreError::InvalidInput {
+                field: "outbox.state",
+                ..
+            })) => {
+                tracing::info!(message = %id, "outbox row moved on by another uploader");
+                Ok(delivery(&self.store.outbox_get(&id)?, None))
+            }
+            other => other,
+        }
     }
 
     fn settle(&self, row: &OutboxRow, outcome: Result<Receipt, WireError>) -> Result<Delivery, VaultError> {

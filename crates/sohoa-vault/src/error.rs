@@ -41,6 +41,15 @@ impl WireError {
             WireError::Store(e) => e.code().to_owned(),
         }
     }
+
+    pub fn message_vi(&self) -> String {
+        match self {
+            WireError::Transient { .. } => "Chưa kết nối được kho dữ liệu, sẽ tự động thử lại".to_owned(),
+            WireError::Rejected { reason, .. } => format!("Kho dữ liệu từ chối, cần cán bộ xử lý: {reason}"),
+            WireError::Local(what) => format!("Tệp trên máy trạm bị thiếu hoặc hỏng: {what}"),
+            WireError::Store(e) => format!("Lỗi kho hồ sơ cục bộ: {e}"),
+        }
+    }
 }
 
 /// Errors of the vault client as a whole (configuration, store).
