@@ -278,3 +278,23 @@ async fn two_uploaders_on_one_desk_deliver_each_record_once() {
     rb.unwrap();
     common::assert_delivered_exactly_once(&a, &vault_dir, 20);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_go_through_the_configured_http_proxy() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("desk");
+    common::desk_with_records(&data, 2, 3000);
+    let vault_dir = dir.path().join("vault");
+    let server =
+        RunningServer::start(common::server_config(&vault_dir), "127.0.0.1:0".parse().unwrap()).unwrap();
+    // The fault proxy passes bytes through to the vault; with an absolute-form request target that makes it
+    // an HTTP proxy for plain-HTTP URLs. The vault's host name does not resolve: only the proxy can reach it.
+    let proxy = FaultProxy::start(server.addr).await;
+    let mut config = common::client_config("http://kho-du-lieu.invalid:8080/");
+    config.proxy = Some(proxy.url());
+    let store = Store::open(&data).unwrap();
+    let driver = OutboxDriver::new(&store, TusWire::new(&config).unwrap(), actor(), config);
+    driver.run_once().await.unwrap();
+    assert!(proxy.stats.connections.load(Ordering::SeqCst) >= 1);
+    common::assert_delivered_exactly_once(&store, &vault_dir, 2);
+}
