@@ -143,6 +143,20 @@ impl Index {
     /// start over.
     pub fn finish(&self, u: &Upload) -> anyhow::Result<bool> {
         let part = self.part_path(&u.id);
+        let dest = self.file_path(&u.sha256);
+        // A crash between the rename and the UPDATE below leaves the file at its address and the row not
+        // complete: finish it from there instead of claiming the file is missing.
+        if !part.exists() && dest.exists() {
+            let mut h = Sha256::new();
+            std::io::copy(&mut fs::File::open(&dest)?, &mut h)?;
+            if hex::encode(h.finalize()) == u.sha256 {
+                self.conn.execute(
+                    "UPDATE uploads SET complete = 1, offset = length WHERE id = ?1",
+                    [&u.id],
+                )?;
+                return Ok(true);
+            }
+        }
         let mut h = Sha256::new();
         std::io::copy(&mut fs::File::open(&part)?, &mut h)?;
         if hex::encode(h.finalize()) != u.sha256 {
@@ -151,7 +165,6 @@ impl Index {
                 .execute("UPDATE uploads SET offset = 0 WHERE id = ?1", [&u.id])?;
             return Ok(false);
         }
-        let dest = self.file_path(&u.sha256);
         if let Some(dir) = dest.parent() {
             fs::create_dir_all(dir)?;
         }

@@ -51,6 +51,8 @@ pub(crate) async fn commit(State(state): State<Arc<AppState>>, headers: HeaderMa
     for f in &msg.files {
         let u = match index.upload(&crate::upload_id(&msg.envelope.message_id, f.ordinal)) {
             Ok(Some(u)) if u.complete => u,
+            // All bytes arrived but the vault stopped before marking the file complete.
+            Ok(Some(u)) if u.offset == u.length && matches!(index.finish(&u), Ok(true)) => u,
             Ok(_) => {
                 return unprocessable(
                     "files.missing",

@@ -408,3 +408,23 @@ async fn unsigned_and_forged_signatures_are_refused() {
     }
     assert!(common::vault_receipts(&v.dir).is_empty());
 }
+
+#[tokio::test]
+async fn a_file_moved_into_place_but_not_marked_complete_is_recovered_at_commit() {
+    let v = Vault::start();
+    let data = sohoa_vault::pdfsig::sample_signed_pdf("crash window");
+    let sha = hex::encode(Sha256::digest(&data));
+    let mid = "0195f3a2-7c4e-7a10-8b3c-666666666666";
+    let loc = location(&v.create(mid, 1, "ban-sao.pdf", &data).await);
+    assert_eq!(v.patch(&loc, 0, &data).await.status(), StatusCode::NO_CONTENT);
+    // As if the vault died between the rename and the UPDATE that marks the upload complete.
+    let conn = rusqlite::Connection::open(v.dir.join("vault.db")).unwrap();
+    conn.execute("UPDATE uploads SET complete = 0", []).unwrap();
+    let r = v
+        .req(Method::POST, "v1/messages")
+        .json(&message(mid, &sha, data.len()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+}
