@@ -10,7 +10,7 @@ use sohoa_store::{ListFilter, OutboxCounts, OutboxRow, RecordRow, TrashFilter};
 use sohoa_vault::pdfsig::{find_signature, pdf_page_count};
 use sohoa_vault::{
     AuditAnchor, DocumentMeta, Envelope, FileEntry, MessageOwner, OwnerType, PassReport, SCHEMA_VERSION,
-    Sender, SignatureSummary, TusWire, VaultConfig, VaultError, VaultMessage, validate_message,
+    Sender, SignatureSummary, TusWire, VaultConfig, VaultError, VaultMessage, VaultWire, validate_message,
 };
 
 use crate::{Engine, EngineError};
@@ -101,8 +101,17 @@ impl Engine {
 
     /// One pass of the uploader over everything due. Needs a vault URL (the caller handles training mode).
     pub fn vault_sync_once(&self, config: &VaultConfig) -> Result<PassReport, EngineError> {
+        self.vault_sync_once_with(TusWire::new(config)?, config)
+    }
+
+    /// One pass through another wire adapter (the ministry's own interface, once it is known): the outbox
+    /// does not change with the protocol.
+    pub fn vault_sync_once_with<W: VaultWire>(
+        &self,
+        wire: W,
+        config: &VaultConfig,
+    ) -> Result<PassReport, EngineError> {
         let rt = runtime()?;
-        let wire = TusWire::new(config)?;
         let driver =
             sohoa_vault::OutboxDriver::new(&self.store, wire, self.config.actor.clone(), config.clone());
         Ok(rt.block_on(driver.run_once())?)

@@ -136,3 +136,100 @@ fn information_only_and_unidentified_owners_and_missing_settings() {
     assert_eq!(m.owner.birth_year, Some(1950));
     assert_eq!(e.vault_counts().unwrap().pending, 2);
 }
+
+/// Stands in for the ministry's non-public interface (nothing real can run here): a one-shot JSON adapter
+/// that answers the scripted outcomes in order. It proves the outbox works unchanged behind another wire.
+struct ScriptedWire {
+    outcomes: std::sync::Mutex<Vec<Result<sohoa_vault::Receipt, sohoa_vault::WireError>>>,
+    seen: std::sync::Mutex<Vec<String>>,
+}
+
+impl sohoa_vault::VaultWire for ScriptedWire {
+    async fn deliver(
+        &self,
+        message: &sohoa_vault::VaultMessage,
+        _files: &[sohoa_vault::LocalFile],
+        _resume: &sohoa_vault::ResumePoint,
+        checkpoint: &dyn sohoa_vault::Checkpoint,
+    ) -> Result<sohoa_vault::Receipt, sohoa_vault::WireError> {
+        self.seen
+            .lock()
+            .unwrap()
+            .push(message.envelope.message_id.clone());
+        checkpoint.uploaded()?;
+        self.outcomes.lock().unwrap().remove(0)
+    }
+
+    async fn reachable(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn another_wire_adapter_plugs_into_the_same_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = engine(&dir);
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let rec = e
+            .create_record(&NewRecordRequest {
+                kind: "info-only".to_owned(),
+                owner_id: Some("094187000321".to_owned()),
+                doc_type_code: Some("CT01".to_owned()),
+                fields: vec![
+                    kv("doc_name", &format!("Bản khai số {n}")),
+                    kv("condition", "torn"),
+                ],
+            })
+            .unwrap();
+        ids.push(e.vault_enqueue(&rec.summary.id, &config()).unwrap().message_id);
+    }
+    let receipt = |id: &str| sohoa_vault::Receipt {
+        result_code: "0".to_owned(),
+        transaction_id: format!("MA-GIAO-DICH-{}", &id[..8]),
+        message_id: id.to_owned(),
+        received_at: "2026-11-21T09:15:02.000+07:00".to_owned(),
+        message: "OK".to_owned(),
+    };
+    let wire = ScriptedWire {
+        outcomes: std::sync::Mutex::new(vec![
+            Ok(receipt(&ids[0])),
+            Err(sohoa_vault::WireError::Transient {
+                code: "server_error",
+                detail: "HTTP 503".to_owned(),
+                retry_after: None,
+            }),
+            Err(sohoa_vault::WireError::Rejected {
+                code: "MaKetQua-07".to_owned(),
+                reason: "Sai mã loại giấy tờ".to_owned(),
+            }),
+        ]),
+        seen: std::sync::Mutex::new(Vec::new()),
+    };
+    let pass = e.vault_sync_once_with(wire, &config()).unwrap();
+    let states: Vec<OutboxState> = pass.deliveries.iter().map(|d| d.state).collect();
+    assert_eq!(
+        states,
+        [
+            OutboxState::Acknowledged,
+            OutboxState::RetryWait,
+            OutboxState::FailedPermanent
+        ]
+    );
+    let queue = e.vault_queue().unwrap();
+    assert_eq!(
+        queue[0].transaction_id.as_deref(),
+        Some(format!("MA-GIAO-DICH-{}", &ids[0][..8]).as_str())
+    );
+    assert_eq!(
+        queue[2].last_error_code.as_deref(),
+        Some("vault.rejected.MaKetQua-07")
+    );
+    assert!(
+        queue[2]
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("Sai mã loại giấy tờ")
+    );
+}
