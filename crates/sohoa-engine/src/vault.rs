@@ -117,6 +117,12 @@ impl Engine {
         Ok(rt.block_on(driver.run_once())?)
     }
 
+    /// Whether the vault answers at all (for the connectivity indicator and `sohoa doctor`).
+    pub fn vault_reachable(&self, config: &VaultConfig) -> Result<bool, EngineError> {
+        let wire = TusWire::new(config)?;
+        Ok(runtime()?.block_on(wire.reachable()))
+    }
+
     /// Runs the uploader until `stop` resolves, reporting each delivery attempt.
     pub fn vault_run(
         &self,

@@ -233,3 +233,28 @@ fn another_wire_adapter_plugs_into_the_same_outbox() {
             .contains("Sai mã loại giấy tờ")
     );
 }
+
+#[test]
+fn reachability_is_reported_for_the_connectivity_indicator() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = engine(&dir);
+    let mut down = config();
+    down.url = Some("http://127.0.0.1:9/".to_owned());
+    down.connect_timeout = std::time::Duration::from_millis(300);
+    assert!(!e.vault_reachable(&down).unwrap());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    // A minimal HTTP answer is enough to count as reachable.
+    let server = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (mut s, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 1024];
+        let _ = s.read(&mut buf).unwrap();
+        s.write_all(b"HTTP/1.1 204 No Content\r\nTus-Resumable: 1.0.0\r\nConnection: close\r\n\r\n")
+            .unwrap();
+    });
+    let mut up = config();
+    up.url = Some(format!("http://{addr}/"));
+    assert!(e.vault_reachable(&up).unwrap());
+    server.join().unwrap();
+}
