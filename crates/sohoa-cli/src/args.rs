@@ -129,6 +129,9 @@ pub struct SyncArgs {
     /// Only print the queue.
     #[arg(long)]
     pub status: bool,
+    /// Send a refused message again once its cause is fixed (message id; repeatable).
+    #[arg(long, value_name = "MESSAGE_ID")]
+    pub requeue: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,6 +17,12 @@ pub fn run(engine: &Engine, args: SyncArgs, json: bool) -> anyhow::Result<ExitCo
     for id in &args.enqueue {
         queued.push(engine.vault_enqueue(id, &config)?.message_id);
     }
+    for id in &args.requeue {
+        engine.vault_requeue(id)?;
+        if !json {
+            println!("Đã đưa thông điệp {id} trở lại hàng đợi");
+        }
+    }
     let mut skipped = Vec::new();
     if args.all {
         let report = engine.vault_enqueue_ready(&config)?;

@@ -79,6 +79,20 @@ fn training_mode_queues_and_says_nothing_was_sent() {
     let out = run(&mut sohoa(&data, None, &["sync", "--all", "--once", "--json"]));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["queued"].as_array().unwrap().len(), 0);
+    // Requeuing a message that was not refused is a clear error, not a crash.
+    let out = sohoa(
+        &data,
+        None,
+        &["sync", "--requeue", "0195f3a2-7c4e-7a10-8b3c-000000000000"],
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).lines().count(),
+        1,
+        "one line on error"
+    );
     // A vault that is down: the pass reports a retry, and exits cleanly.
     let out = run(&mut sohoa(
         &data,
