@@ -298,3 +298,47 @@ async fn uploads_go_through_the_configured_http_proxy() {
     assert!(proxy.stats.connections.load(Ordering::SeqCst) >= 1);
     common::assert_delivered_exactly_once(&store, &vault_dir, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_terminated_upload_is_recreated_and_the_record_still_arrives_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("desk");
+    common::desk_with_records(&data, 1, 40_000);
+    let vault_dir = dir.path().join("vault");
+    let server =
+        RunningServer::start(common::server_config(&vault_dir), "127.0.0.1:0".parse().unwrap()).unwrap();
+    let store = std::sync::Arc::new(Store::open(&data).unwrap());
+    let mut config = common::client_config(&server.url());
+    config.chunk_size = 2048;
+    config.bandwidth = Some(20 * 1024);
+    // Interrupt the upload half-way (the uploader task is dropped, as if the desk shut down).
+    let task = tokio::spawn({
+        let (store, config) = (store.clone(), config.clone());
+        async move {
+            let driver = OutboxDriver::new(&store, TusWire::new(&config).unwrap(), actor(), config);
+            driver.run_once().await.unwrap();
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    task.abort();
+    let _ = task.await;
+    let row = store.outbox_list(None).unwrap().remove(0);
+    assert_eq!(row.state, OutboxState::Uploading);
+    assert!(row.upload_offset > 0);
+    // The upload is withdrawn on the vault (tus termination), e.g. expired by an operator.
+    let url = row.upload_url.clone().unwrap();
+    TusWire::new(&config).unwrap().terminate(&url).await.unwrap();
+    let head = reqwest::Client::new()
+        .head(&url)
+        .header("Tus-Resumable", "1.0.0")
+        .bearer_auth(common::TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), reqwest::StatusCode::NOT_FOUND);
+    // The next run finds it gone, creates it again from the start, and delivers.
+    config.bandwidth = None;
+    let driver = OutboxDriver::new(&store, TusWire::new(&config).unwrap(), actor(), config);
+    driver.run_once().await.unwrap();
+    common::assert_delivered_exactly_once(&store, &vault_dir, 1);
+}
