@@ -258,3 +258,38 @@ fn reachability_is_reported_for_the_connectivity_indicator() {
     assert!(e.vault_reachable(&up).unwrap());
     server.join().unwrap();
 }
+
+#[test]
+fn a_trashed_record_is_held_back_until_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = engine(&dir);
+    let rec = e
+        .create_record(&NewRecordRequest {
+            kind: "info-only".to_owned(),
+            owner_id: Some("094187000321".to_owned()),
+            doc_type_code: Some("CT01".to_owned()),
+            fields: vec![kv("doc_name", "Bản khai"), kv("condition", "torn")],
+        })
+        .unwrap();
+    let id = e.vault_enqueue(&rec.summary.id, &config()).unwrap().message_id;
+    e.trash_record(&rec.summary.id, "nhập nhầm").unwrap();
+    let wire = || ScriptedWire {
+        outcomes: std::sync::Mutex::new(vec![Ok(sohoa_vault::Receipt {
+            result_code: "0".to_owned(),
+            transaction_id: "MA-1".to_owned(),
+            message_id: id.clone(),
+            received_at: "2026-11-21T09:15:02.000+07:00".to_owned(),
+            message: "OK".to_owned(),
+        })]),
+        seen: std::sync::Mutex::new(Vec::new()),
+    };
+    let pass = e.vault_sync_once_with(wire(), &config()).unwrap();
+    assert_eq!(pass.deliveries[0].state, OutboxState::Pending);
+    assert_eq!(
+        pass.deliveries[0].error_code.as_deref(),
+        Some("vault.record_in_trash")
+    );
+    e.restore_record(&rec.summary.id).unwrap();
+    let pass = e.vault_sync_once_with(wire(), &config()).unwrap();
+    assert_eq!(pass.deliveries[0].state, OutboxState::Acknowledged);
+}

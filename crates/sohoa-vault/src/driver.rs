@@ -180,6 +180,14 @@ impl<'a, W: VaultWire> OutboxDriver<'a, W> {
 
     async fn deliver_row(&self, row: OutboxRow) -> Result<Delivery, VaultError> {
         let id = row.message_id.clone();
+        // A record moved to the trash before it left is held back (it may have been entered by mistake);
+        // restoring it lets the message go.
+        if self.store.get_record(&row.record_id)?.trashed_at.is_some() {
+            let mut held = delivery(&row, None);
+            held.error_code = Some("vault.record_in_trash".to_owned());
+            held.error = Some("the record is in the trash: held back until restored".to_owned());
+            return Ok(held);
+        }
         let message: VaultMessage = match serde_json::from_value(row.message.clone()) {
             Ok(m) => m,
             Err(e) => {
