@@ -153,3 +153,15 @@ fn the_database_refuses_impossible_rows_even_from_raw_sql() {
     );
     assert!(r.is_err(), "retry_wait without a time");
 }
+
+#[test]
+fn a_record_with_outbox_messages_cannot_be_purged() {
+    let (_d, store, rec) = setup();
+    store
+        .outbox_enqueue(&actor(), M1, &rec, None, &json!({}))
+        .unwrap();
+    store.trash(&actor(), &rec, "nhập nhầm").unwrap();
+    assert!(store.purge(&actor(), &rec).is_err());
+    assert!(store.get_record(&rec).is_ok(), "nothing was removed");
+    assert_eq!(store.outbox_get(M1).unwrap().record_id, rec);
+}
