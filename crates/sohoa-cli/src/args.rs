@@ -41,6 +41,16 @@ pub enum Command {
     Audit(AuditCmd),
     /// Send queued records to the ministry vault (training mode without SOHOA_VAULT_URL).
     Sync(SyncArgs),
+    /// List scanners from every driver (id, driver, name, sources, duplex).
+    Devices,
+    /// Acquire pages from a scanner into a folder (page-NNN.png) or a record.
+    Scan(crate::scan_cmd::ScanArgs),
+    /// Internal: the crash-isolated scanner driver process.
+    #[command(hide = true)]
+    ScanWorker {
+        #[arg(long, default_value = "sane")]
+        driver: String,
+    },
     /// List the field keys usable with --field.
     Fields {
         /// Only the fields that apply to this kind.

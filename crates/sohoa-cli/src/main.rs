@@ -7,6 +7,7 @@
 mod args;
 mod output;
 mod run;
+mod scan_cmd;
 mod sync_cmd;
 
 use std::process::ExitCode;

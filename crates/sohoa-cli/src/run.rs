@@ -15,6 +15,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Fields { kind } = &cli.command {
         return list_fields(kind.as_deref(), json);
     }
+    match cli.command {
+        Command::Devices => return crate::scan_cmd::devices(json),
+        Command::ScanWorker { driver } => {
+            return Ok(sohoa_scan::worker::main_with_args(&["--driver".into(), driver]));
+        }
+        Command::Scan(args) => return crate::scan_cmd::scan(args, cli.data_dir.as_deref(), json),
+        _ => {}
+    }
     let config = match &cli.data_dir {
         Some(dir) => EngineConfig::with_data_dir(dir),
         None => EngineConfig::from_env()?,
@@ -43,7 +51,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Audit(cmd) => audit(&engine, cmd, json),
         Command::Sync(args) => crate::sync_cmd::run(&engine, args, json),
-        Command::Fields { .. } => Ok(ExitCode::SUCCESS),
+        Command::Fields { .. } | Command::Devices | Command::Scan(_) | Command::ScanWorker { .. } => {
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

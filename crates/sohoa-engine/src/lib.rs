@@ -9,6 +9,7 @@ mod config;
 mod error;
 mod media;
 mod records;
+mod scan;
 mod vault;
 mod views;
 
@@ -20,6 +21,7 @@ use sohoa_store::{Store, TrashFilter};
 pub use config::EngineConfig;
 pub use error::{EngineError, ErrorClass, FileProblem};
 pub use records::NewRecordRequest;
+pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
 pub use sohoa_store::{Actor, AuditReport, IntegrityReport, ReconcileReport};
 pub use sohoa_store::{OutboxCounts, OutboxRow, OutboxState};
 pub use sohoa_vault::{Delivery, PassReport, VaultConfig};

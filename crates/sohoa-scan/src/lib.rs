@@ -7,10 +7,20 @@
 
 mod driver;
 mod error;
+pub mod escl;
+pub mod twain;
 mod types;
+
+pub mod profile;
+pub mod registry;
+pub mod sane;
+pub mod spool;
+pub mod worker;
 
 pub use driver::{Device, Driver, PageStream};
 pub use error::ScanError;
+pub use escl::EsclDriver;
+pub use twain::TwainDriver;
 pub use types::{
     Capabilities, ColorMode, DeviceInfo, DriverKind, OptionDescriptor, OptionKind, OptionValue, Page,
     Resolutions, ScanArea, ScanSettings, SetOutcome, Side, Source,

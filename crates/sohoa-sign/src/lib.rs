@@ -6,6 +6,7 @@
 //! [`Signer`] is digest-in, CMS-ready-signature-out, and the PDF code never knows which one it holds.
 
 mod error;
+pub mod pkcs12;
 
 pub use error::SignError;
 

@@ -25,7 +25,7 @@ use sohoa_vault::ErrorBody;
 
 pub use index::upload_id;
 pub use relay::{RESULT_RELAYED, Upstream};
-pub use verify::{SignatureVerifier, StructuralVerifier};
+pub use verify::{PadesVerifier, SignatureVerifier, StructuralVerifier};
 
 #[derive(Clone)]
 pub struct ServerConfig {

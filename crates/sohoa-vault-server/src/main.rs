@@ -25,6 +25,10 @@ struct Args {
     /// Run without authentication (local experiments only).
     #[arg(long)]
     insecure_no_auth: bool,
+    /// Directory of trust anchors (PEM/DER): enables the full PAdES check (chain, integrity, changes).
+    /// Without it only the structural signature check runs.
+    #[arg(long, value_name = "DIR")]
+    trust: Option<PathBuf>,
     /// Accept documents without a signature (test vaults only).
     #[arg(long)]
     allow_unsigned: bool,
@@ -69,6 +73,12 @@ async fn main() -> anyhow::Result<()> {
     let mut config = ServerConfig::new(&args.data);
     config.tokens = tokens;
     config.allow_unsigned = args.allow_unsigned;
+    match &args.trust {
+        Some(dir) => {
+            config.verifier = std::sync::Arc::new(sohoa_vault_server::PadesVerifier::from_dir(dir)?);
+        }
+        None => tracing::warn!("no --trust directory: signatures get the structural check only"),
+    }
     config.max_upload_size = args.max_upload_mib * 1024 * 1024;
     config.max_chunk = args.max_chunk_kib * 1024;
     if let Some(url) = args.upstream {

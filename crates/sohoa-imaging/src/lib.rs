@@ -1,0 +1,1 @@
+//! Page clean-up (in progress).
