@@ -51,6 +51,8 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS", requires = "watch")]
         watch_for: Option<u64>,
     },
+    /// Send queued records to the ministry vault (training mode without SOHOA_VAULT_URL).
+    Sync(SyncArgs),
     /// List scanners from every driver (id, driver, name, sources, duplex).
     Devices,
     /// Acquire pages from a scanner into a folder (page-NNN.png) or a record.
@@ -166,6 +168,25 @@ pub struct ListArgs {
     pub limit: u32,
     #[arg(long, default_value_t = 0)]
     pub offset: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// One pass over the queue, then exit (otherwise run until interrupted).
+    #[arg(long)]
+    pub once: bool,
+    /// Queue this record's current version first (repeatable).
+    #[arg(long, value_name = "ID")]
+    pub enqueue: Vec<String>,
+    /// Queue every record whose current version was never sent.
+    #[arg(long)]
+    pub all: bool,
+    /// Only print the queue.
+    #[arg(long)]
+    pub status: bool,
+    /// Send a refused message again once its cause is fixed (message id; repeatable).
+    #[arg(long, value_name = "MESSAGE_ID")]
+    pub requeue: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,8 +12,9 @@ mod output;
 mod pdf_cmd;
 mod run;
 mod scan_cmd;
-mod verify_cmd;
+mod sync_cmd;
 mod tokens_cmd;
+mod verify_cmd;
 
 use std::process::ExitCode;
 

@@ -222,7 +222,10 @@ fn sign_errors_are_one_line_with_codes() {
     assert!(e.contains("key usage"), "{e}");
 
     // Token backends: a module that is not there is one clear line, not a crash or a fake signature.
-    let out = sohoa(d, &[&base[..], &["pkcs11:/nonexistent/libvendor-p11.so#T"]].concat());
+    let out = sohoa(
+        d,
+        &[&base[..], &["pkcs11:/nonexistent/libvendor-p11.so#T"]].concat(),
+    );
     assert_ne!(out.status.code(), Some(0));
     let e = stderr(&out);
     assert!(e.contains("[sign.") && e.lines().count() == 1, "{e}");

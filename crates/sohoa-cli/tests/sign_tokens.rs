@@ -25,7 +25,10 @@ struct Desk {
 
 impl Desk {
     fn new() -> Desk {
-        Desk { dir: tempfile::tempdir().unwrap(), pki: TestPki::new() }
+        Desk {
+            dir: tempfile::tempdir().unwrap(),
+            pki: TestPki::new(),
+        }
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -59,7 +62,17 @@ impl Desk {
         .save(&page)
         .unwrap();
         let pdf = self.path("copy.pdf");
-        let out = self.sohoa(&["pdf", page.to_str().unwrap(), "--out", pdf.to_str().unwrap(), "--dpi", "100"], &[]);
+        let out = self.sohoa(
+            &[
+                "pdf",
+                page.to_str().unwrap(),
+                "--out",
+                pdf.to_str().unwrap(),
+                "--dpi",
+                "100",
+            ],
+            &[],
+        );
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         pdf
     }
@@ -68,7 +81,19 @@ impl Desk {
         let input = self.copy_pdf();
         let out = self.path(out_name);
         let o = self.sohoa(
-            &["sign", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", key, "--pin-env", "SIGN_PIN", "--agency", AGENCY, "--json"],
+            &[
+                "sign",
+                input.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--key",
+                key,
+                "--pin-env",
+                "SIGN_PIN",
+                "--agency",
+                AGENCY,
+                "--json",
+            ],
             envs,
         );
         (o, out)
@@ -77,26 +102,54 @@ impl Desk {
     /// pyHanko with the test root as the only anchor, and pdfsig.
     fn validate(&self, signed: &Path) {
         let py = Command::new("/opt/sohoa-pytools/bin/pyhanko")
-            .args(["sign", "validate", "--no-revocation-check", "--pretty-print", "--trust"])
+            .args([
+                "sign",
+                "validate",
+                "--no-revocation-check",
+                "--pretty-print",
+                "--trust",
+            ])
             .arg(self.pki.root_pem_path())
             .arg("--trust-replace")
             .arg(signed)
             .output()
             .unwrap();
         let text = String::from_utf8_lossy(&py.stdout);
-        assert!(py.status.success() && text.contains("judged VALID") && !text.contains("INVALID"), "pyhanko: {text}{}", String::from_utf8_lossy(&py.stderr));
-        let sig = Command::new("pdfsig").arg("-nocert").arg(signed).output().unwrap();
+        assert!(
+            py.status.success() && text.contains("judged VALID") && !text.contains("INVALID"),
+            "pyhanko: {text}{}",
+            String::from_utf8_lossy(&py.stderr)
+        );
+        let sig = Command::new("pdfsig")
+            .arg("-nocert")
+            .arg(signed)
+            .output()
+            .unwrap();
         let text = String::from_utf8_lossy(&sig.stdout);
-        assert!(text.contains("Signature is Valid") && text.contains("ETSI.CAdES.detached"), "pdfsig: {text}");
+        assert!(
+            text.contains("Signature is Valid") && text.contains("ETSI.CAdES.detached"),
+            "pdfsig: {text}"
+        );
         let qpdf = Command::new("qpdf").arg("--check").arg(signed).output().unwrap();
-        assert!(qpdf.status.success(), "qpdf: {}", String::from_utf8_lossy(&qpdf.stdout));
+        assert!(
+            qpdf.status.success(),
+            "qpdf: {}",
+            String::from_utf8_lossy(&qpdf.stdout)
+        );
     }
 }
 
 fn piv_card(pki: &TestPki, cn: &str, key: &TestKey) -> PivCard {
     let cert_der = pki.issue(cn, key, Validity::Current, Usage::Signing);
     let mut slots = HashMap::new();
-    slots.insert(0x9C, PivSlot { key: key.clone(), cert_der, gzip: false });
+    slots.insert(
+        0x9C,
+        PivSlot {
+            key: key.clone(),
+            cert_der,
+            gzip: false,
+        },
+    );
     PivCard::new(PIN, slots)
 }
 
@@ -111,12 +164,33 @@ fn signs_through_softhsm() {
     hsm.init_token("VAN THU", PIN);
     hsm.export_env();
     let ctx = Pkcs11::new(SOFTHSM).unwrap();
-    ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)).unwrap();
+    ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK))
+        .unwrap();
     let key = TestKey::rsa2048();
-    let cert = desk.pki.issue("Văn thư Công an xã Tân Lập", &key, Validity::Current, Usage::Signing);
-    sohoa_vpcd_fixture::softhsm::import(&ctx, "VAN THU", PIN, &TokenKey { id: &[1], label: "sign", key: &key, cert_der: &cert, always_authenticate: true });
+    let cert = desk.pki.issue(
+        "Văn thư Công an xã Tân Lập",
+        &key,
+        Validity::Current,
+        Usage::Signing,
+    );
+    sohoa_vpcd_fixture::softhsm::import(
+        &ctx,
+        "VAN THU",
+        PIN,
+        &TokenKey {
+            id: &[1],
+            label: "sign",
+            key: &key,
+            cert_der: &cert,
+            always_authenticate: true,
+        },
+    );
     let conf = hsm.conf();
-    let (o, signed) = desk.sign("pkcs11:softhsm#VAN THU", "softhsm.pdf", &[("SOFTHSM2_CONF", &conf)]);
+    let (o, signed) = desk.sign(
+        "pkcs11:softhsm#VAN THU",
+        "softhsm.pdf",
+        &[("SOFTHSM2_CONF", &conf)],
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["level"], "B-B");
@@ -124,11 +198,26 @@ fn signs_through_softhsm() {
     // Wrong PIN: one line with the code, exit 3, nothing written.
     let wrong = desk.path("wrong.pdf");
     let o = desk.sohoa(
-        &["sign", desk.copy_pdf().to_str().unwrap(), "--out", wrong.to_str().unwrap(), "--key", "pkcs11:softhsm#VAN THU", "--pin-env", "BAD_PIN", "--agency", AGENCY],
+        &[
+            "sign",
+            desk.copy_pdf().to_str().unwrap(),
+            "--out",
+            wrong.to_str().unwrap(),
+            "--key",
+            "pkcs11:softhsm#VAN THU",
+            "--pin-env",
+            "BAD_PIN",
+            "--agency",
+            AGENCY,
+        ],
         &[("SOFTHSM2_CONF", &conf), ("BAD_PIN", Path::new("000000"))],
     );
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("sign.wrong_pin"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("sign.wrong_pin"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(!wrong.exists());
 }
 

@@ -51,6 +51,8 @@ pub enum EngineError {
     InfoOnlyHasNoFiles,
     #[error("no files given")]
     NothingToImport,
+    #[error(transparent)]
+    Vault(#[from] sohoa_vault::VaultError),
 }
 
 /// Why an input file was refused; each says what the officer can do about it.
@@ -83,6 +85,9 @@ impl EngineError {
             EngineError::NoDataDir | EngineError::File { .. } => ErrorClass::Io,
             EngineError::Catalog(_) => ErrorClass::Integrity,
             EngineError::InfoOnlyHasNoFiles => ErrorClass::Conflict,
+            EngineError::Vault(sohoa_vault::VaultError::Store(e)) => store_class(e),
+            EngineError::Vault(sohoa_vault::VaultError::Runtime(_)) => ErrorClass::Io,
+            EngineError::Vault(_) => ErrorClass::Invalid,
             EngineError::Id(_)
             | EngineError::Field(_)
             | EngineError::Validation(_)
@@ -110,6 +115,7 @@ impl EngineError {
             },
             EngineError::InfoOnlyHasNoFiles => "record.info_only_has_no_files",
             EngineError::NothingToImport => "import.no_files",
+            EngineError::Vault(e) => e.code(),
         }
     }
 
@@ -148,6 +154,7 @@ impl EngineError {
                 "Hồ sơ chỉ có thông tin không kèm tệp: giấy tờ quá cũ, rách chỉ được mô tả".to_owned()
             }
             EngineError::NothingToImport => "Chưa chọn tệp nào".to_owned(),
+            EngineError::Vault(e) => e.message_vi(),
         }
     }
 }

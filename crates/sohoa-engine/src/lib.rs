@@ -11,6 +11,7 @@ mod media;
 mod record_pdf;
 mod records;
 mod scan;
+mod vault;
 mod views;
 
 use std::path::Path;
@@ -24,6 +25,9 @@ pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;
 pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
 pub use sohoa_store::{Actor, AuditReport, IntegrityReport, ReconcileReport};
+pub use sohoa_store::{OutboxCounts, OutboxRow, OutboxState};
+pub use sohoa_vault::{Delivery, PassReport, VaultConfig};
+pub use vault::{EnqueueReport, Skipped};
 pub use views::{
     FieldView, FileView, HistoryView, ImportReport, RecordDetail, RecordQuery, RecordSummary, VersionView,
 };

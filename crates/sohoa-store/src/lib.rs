@@ -18,6 +18,8 @@ mod blob;
 mod error;
 mod fault;
 mod lock;
+mod outbox;
+mod outbox_types;
 mod reconcile;
 mod records;
 mod schema;
@@ -33,6 +35,7 @@ mod tests;
 
 pub use error::StoreError;
 pub use fault::{DiskFullAfter, FaultInjector};
+pub use outbox_types::{OutboxCounts, OutboxRow, OutboxState};
 pub use schema::SCHEMA_VERSION;
 pub use store::{Store, StoreOptions};
 pub use types::{

@@ -164,6 +164,44 @@ SELECT
         replace(replace(search_text, 'đ', 'd'), 'Đ', 'D') FROM records;
 "#;
 
+/// The vault outbox: one row per message (the idempotency key), the frozen message text, and where its
+/// upload stands. States and their columns are enforced by CHECKs so that a bug in a driver cannot store
+/// "acknowledged" without a receipt; an acknowledged row never changes again (trigger), because the
+/// receipt is the ministry's proof that the record left the desk.
+const V3_OUTBOX: &str = r#"
+CREATE TABLE outbox (
+    message_id TEXT PRIMARY KEY,
+    record_id TEXT NOT NULL REFERENCES records(id),
+    record_version INTEGER,
+    message TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN
+        ('pending', 'uploading', 'uploaded', 'acknowledged', 'retry_wait', 'failed_permanent')),
+    file_index INTEGER NOT NULL DEFAULT 0 CHECK (file_index >= 0),
+    upload_url TEXT,
+    upload_offset INTEGER NOT NULL DEFAULT 0 CHECK (upload_offset >= 0),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER,
+    last_error TEXT,
+    last_error_code TEXT,
+    receipt TEXT,
+    transaction_id TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    acknowledged_at TEXT,
+    CHECK ((state = 'acknowledged') = (receipt IS NOT NULL AND transaction_id IS NOT NULL)),
+    CHECK (state <> 'retry_wait' OR next_attempt_ms IS NOT NULL),
+    CHECK (state <> 'failed_permanent' OR last_error IS NOT NULL)
+) STRICT;
+CREATE INDEX outbox_state ON outbox(state, next_attempt_ms);
+CREATE INDEX outbox_record ON outbox(record_id);
+CREATE UNIQUE INDEX outbox_record_version ON outbox(record_id, record_version)
+    WHERE record_version IS NOT NULL;
+CREATE TRIGGER outbox_acknowledged_final BEFORE UPDATE ON outbox WHEN OLD.state = 'acknowledged'
+BEGIN SELECT RAISE(ABORT, 'an acknowledged outbox message never changes'); END;
+CREATE TRIGGER outbox_no_delete_delivered BEFORE DELETE ON outbox WHEN OLD.state = 'acknowledged'
+BEGIN SELECT RAISE(ABORT, 'an acknowledged outbox message cannot be deleted'); END;
+"#;
+
 const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
@@ -175,10 +213,15 @@ const MIGRATIONS: &[Migration] = &[
         name: "full-text search over records",
         sql: V2_FTS,
     },
+    Migration {
+        version: 3,
+        name: "vault outbox",
+        sql: V3_OUTBOX,
+    },
 ];
 
 /// The newest schema this build understands.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Applied version of an open database (0 for an empty one).
 pub(crate) fn current_version(conn: &Connection) -> Result<u32, StoreError> {
