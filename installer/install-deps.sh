@@ -17,7 +17,7 @@ declare -A GROUPS_PKGS=(
   # Real components the tests start: a virtual display, the WebKit WebDriver, SQLite shell for inspection.
   # Token simulators (SoftHSM2, vsmartcard's virtual reader), outside PDF validators (poppler's pdfsig,
   # qpdf, pikepdf) and the benchmark anchors (unpaper, OCRmyPDF); python3-venv hosts pyHanko (PyPI only).
-  [test]="xvfb xauth webkit2gtk-driver sqlite3 procps softhsm2 vsmartcard-vpcd poppler-utils qpdf python3-pikepdf unpaper ocrmypdf python3-venv"
+  [test]="xvfb xauth webkit2gtk-driver sqlite3 procps softhsm2 vsmartcard-vpcd poppler-utils qpdf python3-pikepdf unpaper ocrmypdf python3-venv fonts-liberation2"
 )
 
 groups=("$@")
