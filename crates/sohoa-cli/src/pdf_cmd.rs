@@ -38,10 +38,17 @@ pub struct PdfArgs {
 #[derive(Debug, Args)]
 pub struct SignArgs {
     /// The PDF to sign.
-    #[arg(value_name = "IN.pdf")]
-    pub input: PathBuf,
-    #[arg(long, value_name = "OUT.pdf")]
-    pub out: PathBuf,
+    #[arg(
+        value_name = "IN.pdf",
+        required_unless_present = "record",
+        conflicts_with = "record"
+    )]
+    pub input: Option<PathBuf>,
+    #[arg(long, value_name = "OUT.pdf", required_unless_present = "record")]
+    pub out: Option<PathBuf>,
+    /// Sign the record's legal copy: its PDF/A is built, signed and stored as the record's new version.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["upgrade_lt"])]
+    pub record: Option<String>,
     /// pkcs11:MODULE[#label] | piv[:READER] | p12:FILE
     #[arg(long, required_unless_present = "upgrade_lt")]
     pub key: Option<String>,
@@ -264,19 +271,38 @@ fn copy_form(s: &str) -> Result<CopyForm, CmdError> {
 }
 
 pub fn sign(args: SignArgs, json: bool) -> anyhow::Result<ExitCode> {
-    let input = std::fs::read(&args.input).map_err(|e| CmdError::from(PdfError::Io(e)))?;
-    let started = std::time::Instant::now();
+    let (Some(in_path), Some(out_path)) = (args.input.clone(), args.out.clone()) else {
+        return Err(usage(
+            "usage.sign",
+            "Cần IN.pdf và --out",
+            "IN.pdf and --out are required",
+        )
+        .into());
+    };
+    let input = std::fs::read(&in_path).map_err(|e| CmdError::from(PdfError::Io(e)))?;
     if args.upgrade_lt {
         let out =
             sohoa_pdf::sign::ltv::add_validation_data(&input, &Default::default()).map_err(CmdError::from)?;
-        write_atomic(&args.out, &out)?;
+        write_atomic(&out_path, &out)?;
         if json {
-            print_json(&json!({"ok": true, "out": args.out, "level": "B-LT", "bytes": out.len()}))?;
+            print_json(&json!({"ok": true, "out": out_path, "level": "B-LT", "bytes": out.len()}))?;
         } else {
-            println!("Đã bổ sung dữ liệu kiểm tra (DSS) vào {}", args.out.display());
+            println!("Đã bổ sung dữ liệu kiểm tra (DSS) vào {}", out_path.display());
         }
         return Ok(ExitCode::SUCCESS);
     }
+    let (v, line) = sign_bytes(&args, &input, &out_path)?;
+    if json {
+        print_json(&v)?;
+    } else {
+        println!("{line}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Signs `input` into `out_path`; returns the JSON summary and the officer's one-line report.
+fn sign_bytes(args: &SignArgs, input: &[u8], out_path: &Path) -> anyhow::Result<(serde_json::Value, String)> {
+    let started = std::time::Instant::now();
     let raw_key = args.key.as_deref().unwrap_or_default();
     let spec = parse_key_spec(raw_key)?;
     let agency = args
@@ -297,7 +323,7 @@ pub fn sign(args: SignArgs, json: bool) -> anyhow::Result<ExitCode> {
         tsa_url: args.tsa.clone(),
         time: None,
     };
-    let mut outcome = sohoa_pdf::sign_pdf(&input, signer.as_mut(), &opts).map_err(CmdError::from)?;
+    let mut outcome = sohoa_pdf::sign_pdf(input, signer.as_mut(), &opts).map_err(CmdError::from)?;
     if args.ltv {
         outcome.bytes = sohoa_pdf::sign::ltv::add_validation_data(&outcome.bytes, &Default::default())
             .map_err(CmdError::from)?;
@@ -305,30 +331,63 @@ pub fn sign(args: SignArgs, json: bool) -> anyhow::Result<ExitCode> {
             outcome.level = sohoa_pdf::Level::BLT;
         }
     }
-    write_atomic(&args.out, &outcome.bytes)?;
+    write_atomic(out_path, &outcome.bytes)?;
+    let mut v = serde_json::to_value(&outcome)?;
+    v["ok"] = json!(true);
+    v["out"] = json!(out_path);
+    v["bytes"] = json!(outcome.bytes.len());
+    v["millis"] = json!(started.elapsed().as_millis());
+    v["backend"] = json!(signer.backend());
+    let line = format!(
+        "Đã ký {} — {} — {} — mức {}{}",
+        out_path.display(),
+        outcome.signer,
+        outcome.signing_time,
+        outcome.level.as_str(),
+        if signer.backend() == sohoa_sign::Backend::Pkcs12Training {
+            " — KHÓA TỆP PKCS#12, CHỈ DÙNG ĐÀO TẠO"
+        } else {
+            ""
+        }
+    );
+    Ok((v, line))
+}
+
+/// `sohoa sign --record ID`: the record's current pages become a PDF/A, which is signed and attached to
+/// the record as one new version (the pages stay; the signed copy is what the vault receives). Nothing is
+/// attached when signing fails.
+pub fn sign_record(engine: &sohoa_engine::Engine, args: SignArgs, json: bool) -> anyhow::Result<ExitCode> {
+    let id = args.record.clone().unwrap_or_default();
+    let (unsigned, _) = engine.record_pdf(&id, None).map_err(record_pdf_err)?;
+    let work = std::env::temp_dir().join(format!("sohoa-sign-{}-{}", std::process::id(), id));
+    std::fs::create_dir_all(&work).map_err(|e| CmdError::from(PdfError::Io(e)))?;
+    let out_path = work.join("ban-sao-y.pdf");
+    let result = sign_bytes(&args, &unsigned, &out_path).and_then(|(mut v, line)| {
+        let report = engine.import_files(&id, std::slice::from_ref(&out_path))?;
+        v["record"] = json!(id);
+        v["version"] = json!(report.version);
+        Ok((v, line, report.version))
+    });
+    let _ = std::fs::remove_dir_all(&work);
+    let (v, line, version) = result?;
     if json {
-        let mut v = serde_json::to_value(&outcome)?;
-        v["ok"] = json!(true);
-        v["out"] = json!(args.out);
-        v["bytes"] = json!(outcome.bytes.len());
-        v["millis"] = json!(started.elapsed().as_millis());
-        v["backend"] = json!(signer.backend());
         print_json(&v)?;
     } else {
-        println!(
-            "Đã ký {} — {} — {} — mức {}{}",
-            args.out.display(),
-            outcome.signer,
-            outcome.signing_time,
-            outcome.level.as_str(),
-            if signer.backend() == sohoa_sign::Backend::Pkcs12Training {
-                " — KHÓA TỆP PKCS#12, CHỈ DÙNG ĐÀO TẠO"
-            } else {
-                ""
-            }
-        );
+        println!("{line} — đã lưu vào hồ sơ {id}, phiên bản {version}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn record_pdf_err(e: sohoa_engine::RecordPdfError) -> CmdError {
+    CmdError {
+        code: e.code(),
+        message_vi: e.message_vi(),
+        message_en: e.to_string(),
+        exit: match &e {
+            sohoa_engine::RecordPdfError::Engine(e) => crate::output::exit_code(e.class()),
+            _ => EXIT_INVALID,
+        },
+    }
 }
 
 /// Runs one of these commands and turns their expected failures into the one-line report and exit code.
@@ -353,15 +412,7 @@ pub fn dispatch(result: anyhow::Result<ExitCode>, json: bool) -> anyhow::Result<
 
 pub fn pdf_record(engine: &sohoa_engine::Engine, args: PdfArgs, json: bool) -> anyhow::Result<ExitCode> {
     let id = args.record.clone().unwrap_or_default();
-    let (bytes, report) = engine.record_pdf(&id, args.dpi).map_err(|e| CmdError {
-        code: e.code(),
-        message_vi: e.message_vi(),
-        message_en: e.to_string(),
-        exit: match &e {
-            sohoa_engine::RecordPdfError::Engine(e) => crate::output::exit_code(e.class()),
-            _ => EXIT_INVALID,
-        },
-    })?;
+    let (bytes, report) = engine.record_pdf(&id, args.dpi).map_err(record_pdf_err)?;
     write_atomic(&args.out, &bytes)?;
     if json {
         print_json(&json!({"ok": true, "out": args.out, "report": report}))?;

@@ -22,7 +22,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return crate::extract_cmd::run(a, json);
     }
     match cli.command {
-        Command::Sign(a) => return crate::pdf_cmd::dispatch(crate::pdf_cmd::sign(a, json), json),
+        Command::Sign(a) if a.record.is_none() => {
+            return crate::pdf_cmd::dispatch(crate::pdf_cmd::sign(a, json), json);
+        }
         Command::Verify(a) => return crate::pdf_cmd::dispatch(crate::verify_cmd::verify(a, json), json),
         Command::Pdf(a) if a.record.is_none() => {
             return crate::pdf_cmd::dispatch(crate::pdf_cmd::pdf(a, json), json);
@@ -88,6 +90,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(cmd) => audit(&engine, cmd, json),
         Command::Sync(args) => crate::sync_cmd::run(&engine, args, json),
         Command::Pdf(a) => crate::pdf_cmd::dispatch(crate::pdf_cmd::pdf_record(&engine, a, json), json),
+        Command::Sign(a) => crate::pdf_cmd::dispatch(crate::pdf_cmd::sign_record(&engine, a, json), json),
         Command::Fields { .. }
         | Command::Tokens { .. }
         | Command::Devices
@@ -96,7 +99,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         | Command::Clean { .. }
         | Command::Ocr(_)
         | Command::Extract(_)
-        | Command::Sign(_)
         | Command::Verify(_) => Ok(ExitCode::SUCCESS),
     }
 }

@@ -250,3 +250,100 @@ fn sign_errors_are_one_line_with_codes() {
     );
     assert!(!out_pdf.exists(), "nothing written on failure");
 }
+
+#[test]
+fn sign_record_stores_the_signed_copy_as_a_new_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let page = d.join("p.png");
+    write_page(&page);
+    let out = sohoa(
+        d,
+        &[
+            "record",
+            "new",
+            "--kind",
+            "residence",
+            "--owner-id",
+            "079203001234",
+            "--type",
+            "CT01",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = rec["id"].as_str().unwrap().to_owned();
+    assert!(
+        sohoa(d, &["import", page.to_str().unwrap(), "--record", &id])
+            .status
+            .success()
+    );
+
+    let mut pki = TestPki::new();
+    let key = make_p12(d, &mut pki, Leaf::Signer);
+    let args = [
+        "sign",
+        "--record",
+        &id,
+        "--key",
+        &key,
+        "--pin-env",
+        "SIGN_PIN",
+        "--agency",
+        "Công an xã Tân Lập",
+    ];
+    // A wrong PIN attaches nothing.
+    let bad = Command::new(env!("CARGO_BIN_EXE_sohoa"))
+        .arg("--data-dir")
+        .arg(d.join("data"))
+        .args(args)
+        .env("SIGN_PIN", "0000")
+        .output()
+        .unwrap();
+    assert!(stderr(&bad).contains("[sign.wrong_pin]"), "{}", stderr(&bad));
+    let out = sohoa(d, &[&args[..], &["--json"]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], 2, "{v}");
+
+    let show = sohoa(d, &["record", "show", &id, "--json"]);
+    let detail: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    let versions = detail["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2, "{detail}");
+    let files = versions.iter().find(|v| v["number"] == 2).unwrap()["files"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let pdf = files
+        .iter()
+        .find(|f| f["media_type"] == "application/pdf")
+        .expect("signed copy stored");
+    // The stored copy verifies against the test root.
+    let sha = pdf["sha256"].as_str().unwrap();
+    let blob = d
+        .join("data")
+        .join("blobs")
+        .join(&sha[0..2])
+        .join(&sha[2..4])
+        .join(sha);
+    let trust = d.join("trust");
+    std::fs::create_dir_all(&trust).unwrap();
+    std::fs::write(trust.join("ca.pem"), pki.ca_pem()).unwrap();
+    let verify = sohoa(
+        d,
+        &[
+            "verify",
+            blob.to_str().unwrap(),
+            "--trust",
+            trust.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert!(verify.status.success(), "{}", stderr(&verify));
+    let text = String::from_utf8_lossy(&verify.stdout);
+    assert!(
+        text.contains("Công an xã Tân Lập") || text.contains("Van thu CLI"),
+        "{text}"
+    );
+}
