@@ -49,6 +49,9 @@ pub struct SignArgs {
     /// Sign the record's legal copy: its PDF/A is built, signed and stored as the record's new version.
     #[arg(long, value_name = "ID", conflicts_with_all = ["upgrade_lt"])]
     pub record: Option<String>,
+    /// With --record: resolution of pages whose files do not state it.
+    #[arg(long, requires = "record")]
+    pub dpi: Option<f32>,
     /// pkcs11:MODULE[#label] | piv[:READER] | p12:FILE
     #[arg(long, required_unless_present = "upgrade_lt")]
     pub key: Option<String>,
@@ -358,7 +361,7 @@ fn sign_bytes(args: &SignArgs, input: &[u8], out_path: &Path) -> anyhow::Result<
 /// attached when signing fails.
 pub fn sign_record(engine: &sohoa_engine::Engine, args: SignArgs, json: bool) -> anyhow::Result<ExitCode> {
     let id = args.record.clone().unwrap_or_default();
-    let (unsigned, _) = engine.record_pdf(&id, None).map_err(record_pdf_err)?;
+    let (unsigned, _) = engine.record_pdf(&id, args.dpi).map_err(record_pdf_err)?;
     let work = std::env::temp_dir().join(format!("sohoa-sign-{}-{}", std::process::id(), id));
     std::fs::create_dir_all(&work).map_err(|e| CmdError::from(PdfError::Io(e)))?;
     let out_path = work.join("ban-sao-y.pdf");

@@ -268,6 +268,10 @@ fn sign_record_stores_the_signed_copy_as_a_new_version() {
             "079203001234",
             "--type",
             "CT01",
+            "--field",
+            "household_head=Nguyễn Văn An",
+            "--field",
+            "address=Ấp 3, xã An Thạnh 3, huyện Cù Lao Dung, tỉnh Sóc Trăng",
             "--json",
         ],
     );
@@ -292,6 +296,8 @@ fn sign_record_stores_the_signed_copy_as_a_new_version() {
         "SIGN_PIN",
         "--agency",
         "Công an xã Tân Lập",
+        "--dpi",
+        "100",
     ];
     // A wrong PIN attaches nothing.
     let bad = Command::new(env!("CARGO_BIN_EXE_sohoa"))
