@@ -85,20 +85,19 @@ fn one(input: &Path, index: usize, a: &CleanArgs, opts: &CleanOptions) -> PageRe
     let img = decode_file(input, &DecodeLimits::default())?;
     let page = clean(&img, opts)?;
     let output = out_path(&a.out, input, index, "");
-    let save = |img: &image::DynamicImage, path: &Path| {
-        img.save(path)
-            .map_err(|e| ImagingError::Encode(format!("{}: {e}", path.display())))
-    };
-    save(&page.image, &output)?;
+    let encode_err =
+        |path: &Path, e: image::ImageError| ImagingError::Encode(format!("{}: {e}", path.display()));
+    page.image.save(&output).map_err(|e| encode_err(&output, e))?;
     if let Some(bw) = &page.binary {
-        save(
-            &image::DynamicImage::ImageLuma8(bw.clone()),
-            &out_path(&a.out, input, index, ".bw"),
-        )?;
+        // Saved from the buffer itself: wrapping it in a DynamicImage would copy a full page.
+        let path = out_path(&a.out, input, index, ".bw");
+        bw.save(&path).map_err(|e| encode_err(&path, e))?;
     }
     if a.thumbs {
-        let t = image::DynamicImage::ImageRgb8(thumbnail(&page.image, THUMB_SIDE));
-        save(&t, &out_path(&a.out, input, index, ".thumb"))?;
+        let path = out_path(&a.out, input, index, ".thumb");
+        thumbnail(&page.image, THUMB_SIDE)
+            .save(&path)
+            .map_err(|e| encode_err(&path, e))?;
     }
     Ok((output, page))
 }

@@ -3,7 +3,8 @@
 //! boxes and confidences, line/block structure) per page.
 //!
 //! Each page is cleaned first (sohoa-imaging: orientation, deskew, crop, despeckle) unless `--no-clean`;
-//! cleaning runs on this thread while the pool already reads the previous pages, so it overlaps OCR.
+//! the OCR worker that reads a page also cleans it (`PageInput::CleanFile`), so clean-up runs in parallel
+//! and only paths wait in the queue.
 //! The JSON says `"cleaned"` so nobody mistakes which image the boxes refer to: with clean-up they are
 //! in the cleaned page's pixels.
 
@@ -86,29 +87,6 @@ pub fn run(a: &OcrArgs, json: bool) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Resolution when neither the file nor the paper size tells: what desks scan at.
-const FALLBACK_DPI: f64 = 300.0;
-
-fn cleaned_input(path: &Path) -> Result<PageInput, OcrError> {
-    let image_err = |e: sohoa_imaging::ImagingError| OcrError::Image {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    };
-    let page =
-        sohoa_imaging::decode_file(path, &sohoa_imaging::DecodeLimits::default()).map_err(image_err)?;
-    let out = sohoa_imaging::clean(&page, &sohoa_imaging::CleanOptions::default()).map_err(image_err)?;
-    let dpi = out
-        .quality
-        .dpi
-        .unwrap_or(FALLBACK_DPI)
-        .round()
-        .clamp(70.0, 2400.0) as u32;
-    Ok(PageInput::Image(
-        std::sync::Arc::new(sohoa_ocr::ocr_gray(out.image)),
-        dpi,
-    ))
-}
-
 fn ocr(a: &OcrArgs, json: bool) -> Result<ExitCode, OcrError> {
     for p in &a.pages {
         if !p.is_file() {
@@ -126,7 +104,7 @@ fn ocr(a: &OcrArgs, json: bool) -> Result<ExitCode, OcrError> {
         let input = if a.no_clean {
             PageInput::File(p.clone())
         } else {
-            cleaned_input(p)?
+            PageInput::CleanFile(p.clone())
         };
         ids.insert(pool.submit(input, Priority::Normal), i);
     }

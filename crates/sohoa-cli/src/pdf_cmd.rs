@@ -191,51 +191,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A parsed `--key` value.
-#[derive(Debug, PartialEq, Eq)]
-pub enum KeySpec {
-    Pkcs11 { module: String, label: Option<String> },
-    Piv { reader: Option<String> },
-    P12 { file: PathBuf },
-}
-
-pub fn parse_key_spec(spec: &str) -> Result<KeySpec, CmdError> {
-    if let Some(rest) = spec.strip_prefix("pkcs11:") {
-        let (module, label) = match rest.split_once('#') {
-            Some((m, l)) => (m.to_owned(), Some(l.to_owned())),
-            None => (rest.to_owned(), None),
-        };
-        return Ok(KeySpec::Pkcs11 { module, label });
-    }
-    if spec == "piv" {
-        return Ok(KeySpec::Piv { reader: None });
-    }
-    if let Some(r) = spec.strip_prefix("piv:") {
-        return Ok(KeySpec::Piv {
-            reader: Some(r.to_owned()),
-        });
-    }
-    if let Some(f) = spec.strip_prefix("p12:") {
-        return Ok(KeySpec::P12 {
-            file: PathBuf::from(f),
-        });
-    }
-    Err(usage(
-        "usage.key",
-        "Khóa ký không hợp lệ (pkcs11:… | piv[:đầu đọc] | p12:tệp)",
-        &format!("unknown key spec '{spec}'"),
-    ))
+/// `--key` parsed by the signer crate; anything it refuses is a usage error here.
+fn parse_key_spec(spec: &str) -> Result<sohoa_sign::KeySpec, CmdError> {
+    spec.parse().map_err(|_| {
+        usage(
+            "usage.key",
+            "Khóa ký không hợp lệ (pkcs11:… | piv[:đầu đọc] | p12:tệp)",
+            &format!("unknown key spec '{spec}'"),
+        )
+    })
 }
 
 /// PKCS#12 files are opened here; tokens and cards through `tokens_cmd`, which also checks the
 /// certificate against the trust anchors (`SOHOA_TRUST_DIR`) before the PIN is used.
 fn open_signer(
-    raw: &str,
-    spec: &KeySpec,
+    spec: &sohoa_sign::KeySpec,
     pin_env: Option<&str>,
 ) -> Result<Box<dyn sohoa_sign::Signer>, CmdError> {
     match spec {
-        KeySpec::P12 { file } => {
+        sohoa_sign::KeySpec::P12 { path: file } => {
             let var = pin_env.ok_or_else(|| {
                 usage(
                     "usage.pin",
@@ -254,8 +228,8 @@ fn open_signer(
             tracing::info!("PKCS#12 file key: development/training only");
             Ok(Box::new(sohoa_sign::pkcs12::Pkcs12Signer::open(&data, &pin)?))
         }
-        KeySpec::Pkcs11 { .. } | KeySpec::Piv { .. } => {
-            Ok(crate::tokens_cmd::open_token_signer(raw, pin_env, None)?)
+        sohoa_sign::KeySpec::Pkcs11 { .. } | sohoa_sign::KeySpec::Piv { .. } => {
+            Ok(crate::tokens_cmd::open_token_signer(spec, pin_env, None)?)
         }
     }
 }
@@ -306,8 +280,7 @@ pub fn sign(args: SignArgs, json: bool) -> anyhow::Result<ExitCode> {
 /// Signs `input` into `out_path`; returns the JSON summary and the officer's one-line report.
 fn sign_bytes(args: &SignArgs, input: &[u8], out_path: &Path) -> anyhow::Result<(serde_json::Value, String)> {
     let started = std::time::Instant::now();
-    let raw_key = args.key.as_deref().unwrap_or_default();
-    let spec = parse_key_spec(raw_key)?;
+    let spec = parse_key_spec(args.key.as_deref().unwrap_or_default())?;
     let agency = args
         .agency
         .clone()
@@ -319,7 +292,7 @@ fn sign_bytes(args: &SignArgs, input: &[u8], out_path: &Path) -> anyhow::Result<
                 "--agency (or SOHOA_AGENCY) is required",
             )
         })?;
-    let mut signer = open_signer(raw_key, &spec, args.pin_env.as_deref())?;
+    let mut signer = open_signer(&spec, args.pin_env.as_deref())?;
     let opts = SignOptions {
         agency,
         copy_form: copy_form(&args.copy_form)?,

@@ -92,18 +92,17 @@ fn open_device(
     Ok(device)
 }
 
-fn registry() -> anyhow::Result<Registry> {
-    let profiles = Arc::new(
-        Profiles::from_env().map_err(|e| anyhow::anyhow!("{} — {e} [{}]", e.message_vi(), e.code()))?,
-    );
+fn registry(profiles: Arc<Profiles>) -> Registry {
     let worker = std::env::current_exe()
         .ok()
         .map(|exe| WorkerCommand::new(exe).arg("scan-worker"));
-    Ok(default_registry(worker, profiles))
+    default_registry(worker, profiles)
 }
 
 pub fn devices(json: bool) -> anyhow::Result<ExitCode> {
-    let found = registry()?.discover();
+    let profiles =
+        Profiles::from_env().map_err(|e| anyhow::anyhow!("{} — {e} [{}]", e.message_vi(), e.code()))?;
+    let found = registry(Arc::new(profiles)).discover();
     for (driver, e) in &found.failures {
         eprintln!("sohoa: {driver:?}: {} — {e} [{}]", e.message_vi(), e.code());
     }
@@ -138,8 +137,7 @@ fn source_name(s: Source) -> &'static str {
 
 /// A preset (or the Decree 30-safe defaults: colour, 300 dpi) with the command-line overrides applied; a
 /// legal-copy preset whose overrides break Decree 30 is refused with the reason.
-fn settings(a: &ScanArgs) -> Result<(ScanSettings, Option<String>), ProfileError> {
-    let profiles = Profiles::from_env()?;
+fn settings(a: &ScanArgs, profiles: &Profiles) -> Result<(ScanSettings, Option<String>), ProfileError> {
     let mut preset = match &a.profile {
         Some(p) => profiles.preset(p)?.clone(),
         None => Preset {
@@ -211,12 +209,17 @@ pub fn scan(a: ScanArgs, data_dir: Option<&Path>, json: bool) -> anyhow::Result<
     if a.unfinished || a.attach.is_some() || a.discard.is_some() {
         return recovery(&a, &open_engine(data_dir)?, json);
     }
-    let (settings, preset) = match settings(&a) {
+    // Read once: the presets pick the settings, the registry's drivers use the device quirks.
+    let profiles = match Profiles::from_env() {
+        Ok(p) => p,
+        Err(e) => return profile_fail(&e, json),
+    };
+    let (settings, preset) = match settings(&a, &profiles) {
         Ok(s) => s,
         Err(e) => return profile_fail(&e, json),
     };
     let id = a.device.clone().unwrap_or_default();
-    let registry = registry()?;
+    let registry = registry(Arc::new(profiles));
     if let Some(record) = &a.record {
         let engine = open_engine(data_dir)?;
         let mut device = match open_device(&registry, &id, &a.options) {

@@ -189,16 +189,14 @@ fn watch_events(watch_for: Option<u64>, json: bool) -> Result<(), SignError> {
 /// Opens a `pkcs11:` or `piv` key for `sohoa sign`: PIN from the environment variable named by
 /// `--pin-env`, certificate checked against the trust anchors (`--trust`, `SOHOA_TRUST_DIR`, or
 /// `assets/trust`) before anything is signed.
-#[allow(dead_code)] // used by `sohoa sign` once the PDF stage is merged
 pub fn open_token_signer(
-    key: &str,
+    spec: &sohoa_sign::KeySpec,
     pin_env: Option<&str>,
     trust: Option<&std::path::Path>,
 ) -> Result<Box<dyn sohoa_sign::Signer>, SignError> {
-    let spec: sohoa_sign::KeySpec = key.parse()?;
     let var = pin_env.ok_or_else(|| SignError::PinMissing("--pin-env".to_owned()))?;
     let pin = sohoa_sign::Pin::from_env(var)?;
     let dir = trust.map_or_else(sohoa_sign::trust::default_trust_dir, PathBuf::from);
     let store = sohoa_sign::TrustStore::load_dir(&dir)?;
-    sohoa_sign::open_signer(&spec, pin, &store)
+    sohoa_sign::open_signer(spec, pin, &store)
 }

@@ -24,18 +24,13 @@ fn arg(p: &Path) -> &str {
 /// An upright page as clean-up leaves it (or a blank back), written as PNG; returns its text.
 fn page(dir: &Path, name: &str, seed: u64, blank: bool) -> (PathBuf, String) {
     let mix = CaseMix {
-        max_skew: 0.0,
-        p_quarter: 0.0,
-        p_border: 0.0,
-        p_holes: 0.0,
         p_blank: if blank { 1.0 } else { 0.0 },
-        ..CaseMix::default()
+        ..CaseMix::after_cleanup()
     };
     let c = case(seed, &mix).unwrap();
     let path = dir.join(name);
     c.image.save(&path).unwrap();
-    let truth: Vec<&str> = c.truth.lines.iter().map(|l| l.text.as_str()).collect();
-    (path, truth.join("\n"))
+    (path, c.truth.text())
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! crash-isolated `scan-worker`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -29,29 +31,40 @@ impl Desk {
         self.dir.path().join(p)
     }
 
+    /// `sohoa ARGS…` on this desk's data, with its private SANE configuration and the built-in profiles.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = support::sohoa(&self.path("data"), args);
+        cmd.env("SANE_CONFIG_DIR", self.path("sane"))
+            .env_remove("SOHOA_SCANNER_PROFILES");
+        cmd
+    }
+
     fn sohoa(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_sohoa"))
-            .arg("--data-dir")
-            .arg(self.path("data"))
-            .args(args)
-            .env("SANE_CONFIG_DIR", self.path("sane"))
-            .env("SOHOA_USER", "can-bo-test")
-            .env_remove("SOHOA_SCANNER_PROFILES")
-            .env_remove("SOHOA_LOG")
-            .output()
-            .unwrap()
+        self.command(args).output().unwrap()
     }
 
     fn json(&self, args: &[&str]) -> Value {
-        let mut all = args.to_vec();
-        all.push("--json");
-        let out = self.sohoa(&all);
-        assert!(
-            out.status.success(),
-            "sohoa {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
+        support::json(args, |all| self.sohoa(all))
+    }
+
+    /// A new residence record (CT01) for the test household at `address`; its id.
+    fn residence_record(&self, address: &str) -> String {
+        let address = format!("address={address}");
+        let rec = self.json(&[
+            "record",
+            "new",
+            "--kind",
+            "residence",
+            "--owner-id",
+            "079203001234",
+            "--type",
+            "CT01",
+            "--field",
+            "household_head=Nguyễn Văn An",
+            "--field",
+            &address,
+        ]);
+        rec["id"].as_str().unwrap_or_else(|| panic!("{rec}")).to_owned()
     }
 }
 
@@ -113,21 +126,7 @@ fn scan_adf_to_a_folder_writes_ten_numbered_pages() {
 #[test]
 fn scan_into_a_record_stores_one_version_with_every_page() {
     let desk = Desk::new();
-    let rec = desk.json(&[
-        "record",
-        "new",
-        "--kind",
-        "residence",
-        "--owner-id",
-        "079203001234",
-        "--type",
-        "CT01",
-        "--field",
-        "household_head=Nguyễn Văn An",
-        "--field",
-        "address=12 Lý Thường Kiệt, Hoàn Kiếm, Hà Nội",
-    ]);
-    let id = rec["id"].as_str().unwrap_or_else(|| panic!("{rec}")).to_owned();
+    let id = desk.residence_record("12 Lý Thường Kiệt, Hoàn Kiếm, Hà Nội");
     let v = desk.json(&[
         "scan",
         "--device",
@@ -283,25 +282,9 @@ fn a_jam_is_reported_with_its_code_and_exit_status() {
 #[test]
 fn pages_survive_a_killed_app_and_are_attached_on_restart() {
     let desk = Desk::new();
-    let rec = desk.json(&[
-        "record",
-        "new",
-        "--kind",
-        "residence",
-        "--owner-id",
-        "079203001234",
-        "--type",
-        "CT01",
-        "--field",
-        "household_head=Nguyễn Văn An",
-        "--field",
-        "address=12 Lý Thường Kiệt, Hà Nội",
-    ]);
-    let id = rec["id"].as_str().unwrap().to_owned();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sohoa"))
-        .arg("--data-dir")
-        .arg(desk.path("data"))
-        .args([
+    let id = desk.residence_record("12 Lý Thường Kiệt, Hà Nội");
+    let mut child = desk
+        .command(&[
             "scan",
             "--device",
             "test:0",
@@ -318,7 +301,6 @@ fn pages_survive_a_killed_app_and_are_attached_on_restart() {
             "--record",
             &id,
         ])
-        .env("SANE_CONFIG_DIR", desk.path("sane"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()

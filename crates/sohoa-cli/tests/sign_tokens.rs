@@ -4,14 +4,13 @@
 //! no output file.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use serde_json::Value;
 use sohoa_vpcd_fixture::{
-    PivCard, PivSlot, Reaction, SoftHsm, TestKey, TestPki, TokenKey, Usage, Validity, VirtualCard,
+    PivCard, Reaction, SoftHsm, TestKey, TestPki, TokenKey, Usage, Validity, VirtualCard,
 };
 
 const SOFTHSM: &str = "/usr/lib/softhsm/libsofthsm2.so";
@@ -99,58 +98,14 @@ impl Desk {
         (o, out)
     }
 
-    /// pyHanko with the test root as the only anchor, and pdfsig.
+    /// pyHanko with the test root as the only anchor, pdfsig and qpdf.
     fn validate(&self, signed: &Path) {
-        let py = Command::new("/opt/sohoa-pytools/bin/pyhanko")
-            .args([
-                "sign",
-                "validate",
-                "--no-revocation-check",
-                "--pretty-print",
-                "--trust",
-            ])
-            .arg(self.pki.root_pem_path())
-            .arg("--trust-replace")
-            .arg(signed)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&py.stdout);
-        assert!(
-            py.status.success() && text.contains("judged VALID") && !text.contains("INVALID"),
-            "pyhanko: {text}{}",
-            String::from_utf8_lossy(&py.stderr)
-        );
-        let sig = Command::new("pdfsig")
-            .arg("-nocert")
-            .arg(signed)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&sig.stdout);
-        assert!(
-            text.contains("Signature is Valid") && text.contains("ETSI.CAdES.detached"),
-            "pdfsig: {text}"
-        );
-        let qpdf = Command::new("qpdf").arg("--check").arg(signed).output().unwrap();
-        assert!(
-            qpdf.status.success(),
-            "qpdf: {}",
-            String::from_utf8_lossy(&qpdf.stdout)
-        );
+        sohoa_vpcd_fixture::validate_signed_pdf(&self.pki.root_pem_path(), signed);
     }
 }
 
 fn piv_card(pki: &TestPki, cn: &str, key: &TestKey) -> PivCard {
-    let cert_der = pki.issue(cn, key, Validity::Current, Usage::Signing);
-    let mut slots = HashMap::new();
-    slots.insert(
-        0x9C,
-        PivSlot {
-            key: key.clone(),
-            cert_der,
-            gzip: false,
-        },
-    );
-    PivCard::new(PIN, slots)
+    PivCard::signing(pki, cn, key, PIN, false)
 }
 
 fn unique(prefix: &str) -> String {

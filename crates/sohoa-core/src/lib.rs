@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod identity;
 pub mod localized;
+pub mod media;
 pub mod record;
 pub mod text;
 

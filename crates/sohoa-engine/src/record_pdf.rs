@@ -57,7 +57,7 @@ impl Engine {
             .versions
             .iter()
             .find(|v| v.number == version)
-            .map(|v| v.files.clone())
+            .map(|v| v.files.as_slice())
             .unwrap_or_default();
         let mut pages = Vec::new();
         for f in files.iter().filter(|f| f.media_type.starts_with("image/")) {

@@ -33,29 +33,28 @@ impl Engine {
     /// Queues the record's current version for the vault; returns the outbox row (message id = idempotency key).
     pub fn vault_enqueue(&self, record: &str, config: &VaultConfig) -> Result<OutboxRow, EngineError> {
         let id = self.store.resolve_id(record)?;
-        let row = self.store.get_record(&id)?;
-        let message = self.vault_message(&row, config)?;
+        self.vault_enqueue_row(&self.store.get_record(&id)?, config)
+    }
+
+    fn vault_enqueue_row(&self, row: &RecordRow, config: &VaultConfig) -> Result<OutboxRow, EngineError> {
+        let message = self.vault_message(row, config)?;
         let value = serde_json::to_value(&message).map_err(|e| VaultError::Runtime(e.to_string()))?;
         let out = self.store.outbox_enqueue(
             &self.config.actor,
             &message.envelope.message_id,
-            &id,
+            &row.id,
             row.current_version,
             &value,
         )?;
-        tracing::info!(record = %id, message = %out.message_id, "queued for the vault");
+        tracing::info!(record = %row.id, message = %out.message_id, "queued for the vault");
         Ok(out)
     }
 
     /// Queues every live record whose current version (or, for information-only records, the record) was
     /// never queued. Records the vault would refuse are reported, not queued.
     pub fn vault_enqueue_ready(&self, config: &VaultConfig) -> Result<EnqueueReport, EngineError> {
-        let queued: HashSet<(String, Option<u32>)> = self
-            .store
-            .outbox_list(None)?
-            .into_iter()
-            .map(|r| (r.record_id, r.record_version))
-            .collect();
+        let queued: HashSet<(String, Option<u32>)> =
+            self.store.outbox_record_versions()?.into_iter().collect();
         let rows = self.store.list_records(&ListFilter {
             trash: TrashFilter::Exclude,
             ..ListFilter::default()
@@ -68,7 +67,7 @@ impl Engine {
             {
                 continue;
             }
-            match self.vault_enqueue(&row.id, config) {
+            match self.vault_enqueue_row(&row, config) {
                 Ok(out) => report.queued.push(out.message_id),
                 Err(
                     e @ (EngineError::Vault(_)

@@ -312,9 +312,7 @@ pub fn clean(input: &DynamicImage, opts: &CleanOptions) -> Result<CleanedPage, I
         },
         &opts.profile,
     );
-    let binary = opts
-        .binarize
-        .then(|| binarize(&img, dark_below, paper_luma, ink_level));
+    let binary = opts.binarize.then(|| binarize(&img, paper_luma, ink_level));
     let image = if was_gray {
         DynamicImage::ImageLuma8(DynamicImage::ImageRgb8(img).to_luma8())
     } else {
@@ -363,7 +361,7 @@ fn ink_level(map: &GrayImage, dark_below: u8) -> u8 {
 
 /// Black-on-white derivative: threshold halfway between ink and paper (global; the page is already levelled
 /// and tint-independent through the paper level).
-fn binarize(img: &RgbImage, _dark_below: u8, paper: u8, ink: u8) -> GrayImage {
+fn binarize(img: &RgbImage, paper: u8, ink: u8) -> GrayImage {
     let t = ((u16::from(paper) + u16::from(ink)) / 2) as u8;
     let mut out = GrayImage::new(img.width(), img.height());
     for (o, p) in out.as_mut().iter_mut().zip(img.as_raw().chunks_exact(3)) {

@@ -20,5 +20,12 @@ pub fn thumbnail(img: &DynamicImage, max_side: u32) -> RgbImage {
         ((f64::from(w) * s).round() as u32).max(1),
         ((f64::from(h) * s).round() as u32).max(1),
     );
-    image::imageops::thumbnail(&img.to_rgb8(), tw, th)
+    // Downscale the decoded buffer itself: converting the full page to RGB first would copy it for nothing.
+    match img {
+        DynamicImage::ImageRgb8(rgb) => image::imageops::thumbnail(rgb, tw, th),
+        DynamicImage::ImageLuma8(g) => {
+            DynamicImage::ImageLuma8(image::imageops::thumbnail(g, tw, th)).to_rgb8()
+        }
+        other => image::imageops::thumbnail(&other.to_rgb8(), tw, th),
+    }
 }

@@ -61,7 +61,7 @@ fn gray_half(img: &RgbImage) -> GrayImage {
     GrayImage::from_raw(w, h, out).unwrap_or_else(|| GrayImage::new(w, h))
 }
 
-/// Histogram percentile (0-100) over the pixels where `keep` is true.
+/// Histogram percentile (0-100) over the pixels where `mask` is false (all pixels without a mask).
 pub fn percentile(img: &GrayImage, mask: Option<&[bool]>, pct: f64) -> u8 {
     let mut hist = [0u64; 256];
     for (i, p) in img.as_raw().iter().enumerate() {

@@ -50,13 +50,7 @@ fn args() -> Args {
 fn mix(name: &str) -> CaseMix {
     match name {
         "scan" => CaseMix::default(),
-        _ => CaseMix {
-            max_skew: 0.0,
-            p_quarter: 0.0,
-            p_border: 0.0,
-            p_holes: 0.0,
-            ..CaseMix::default()
-        },
+        _ => CaseMix::after_cleanup(),
     }
 }
 
@@ -138,13 +132,7 @@ fn main() {
         let c = case(a.seed + i, &mix).unwrap();
         let png = dir.join(format!("page-{i:03}.png"));
         c.image.save(&png).unwrap();
-        let truth = c
-            .truth
-            .lines
-            .iter()
-            .map(|l| l.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
+        let truth = c.truth.text();
         let (bare, t_bare) = timed(|| bare_tesseract(&png, &dir));
         let (ours, t_ours) = timed(|| {
             let (img, dpi) = load_gray(&png).unwrap();

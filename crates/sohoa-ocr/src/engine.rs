@@ -172,7 +172,7 @@ pub fn has_ink(img: &GrayImage) -> bool {
 /// See [`has_ink`].
 pub const INK_MAX_LEVEL: usize = 160;
 
-/// Reads an image file as 8-bit grey with its resolution (PNG `pHYs`, else [`DEFAULT_DPI`]).
+/// Reads an image file as 8-bit grey with its resolution (as the file states it, else [`DEFAULT_DPI`]).
 pub fn load_gray(path: &Path) -> Result<(GrayImage, u32), OcrError> {
     let bytes = std::fs::read(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
@@ -188,7 +188,8 @@ pub fn load_gray(path: &Path) -> Result<(GrayImage, u32), OcrError> {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
-    Ok((ocr_gray(img), png_dpi(&bytes).unwrap_or(DEFAULT_DPI)))
+    let dpi = sohoa_core::media::stored_dpi(&bytes).map_or(DEFAULT_DPI, |d| d as u32);
+    Ok((ocr_gray(img), dpi))
 }
 
 /// Grey image for OCR. Colour pages use the red channel: the red seal (and red stamps)
@@ -206,32 +207,6 @@ pub fn ocr_gray(img: image::DynamicImage) -> GrayImage {
     }
 }
 
-/// Horizontal resolution from a PNG `pHYs` chunk in pixels per metre (unit 1); the image
-/// crate does not expose it, and Tesseract's size heuristics need it.
-pub fn png_dpi(bytes: &[u8]) -> Option<u32> {
-    if bytes.get(..8)? != b"\x89PNG\r\n\x1a\n" {
-        return None;
-    }
-    let mut pos = 8usize;
-    while pos + 8 <= bytes.len() {
-        let len = u32::from_be_bytes(bytes.get(pos..pos + 4)?.try_into().ok()?) as usize;
-        let kind = bytes.get(pos + 4..pos + 8)?;
-        if kind == b"pHYs" {
-            let data = bytes.get(pos + 8..pos + 8 + 9)?;
-            let ppm = u32::from_be_bytes(data.get(..4)?.try_into().ok()?);
-            if data[8] != 1 || ppm == 0 {
-                return None;
-            }
-            return Some(((f64::from(ppm) * 0.0254).round()) as u32);
-        }
-        if kind == b"IDAT" {
-            return None;
-        }
-        pos += 12 + len;
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,21 +220,6 @@ mod tests {
             img.put_pixel(x, 10, image::Luma([20]));
         }
         assert!(has_ink(&img));
-    }
-
-    #[test]
-    fn png_phys_is_read() {
-        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-        png.extend_from_slice(&13u32.to_be_bytes());
-        png.extend_from_slice(b"IHDR");
-        png.extend_from_slice(&[0u8; 13 + 4]);
-        png.extend_from_slice(&9u32.to_be_bytes());
-        png.extend_from_slice(b"pHYs");
-        png.extend_from_slice(&11811u32.to_be_bytes());
-        png.extend_from_slice(&11811u32.to_be_bytes());
-        png.push(1);
-        assert_eq!(png_dpi(&png), Some(300));
-        assert_eq!(png_dpi(b"GIF89a"), None);
     }
 
     #[test]

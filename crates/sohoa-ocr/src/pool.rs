@@ -39,6 +39,10 @@ pub type JobId = u64;
 #[derive(Debug, Clone)]
 pub enum PageInput {
     File(PathBuf),
+    /// A page file decoded and cleaned by sohoa-imaging (orientation, deskew, crop, despeckle) in the worker
+    /// that reads it, so clean-up runs in parallel like OCR and only paths wait in the queue. Word boxes are in
+    /// the cleaned page's pixels.
+    CleanFile(PathBuf),
     /// An already decoded (for example cleaned) page and its resolution.
     Image(Arc<GrayImage>, u32),
 }
@@ -330,10 +334,36 @@ fn worker_loop(shared: &Shared, mut engine: OcrEngine) {
     }
 }
 
+/// Resolution of a cleaned page when neither the file nor the paper size tells: what desks scan at.
+const CLEAN_FALLBACK_DPI: f64 = 300.0;
+
+/// Decodes (with sohoa-imaging's limits) and cleans a page, then makes the OCR grey image of it.
+fn cleaned_gray(path: &std::path::Path) -> Result<(GrayImage, u32), OcrError> {
+    let image_err = |e: sohoa_imaging::ImagingError| OcrError::Image {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let page =
+        sohoa_imaging::decode_file(path, &sohoa_imaging::DecodeLimits::default()).map_err(image_err)?;
+    let out = sohoa_imaging::clean(&page, &sohoa_imaging::CleanOptions::default()).map_err(image_err)?;
+    drop(page);
+    let dpi = out
+        .quality
+        .dpi
+        .unwrap_or(CLEAN_FALLBACK_DPI)
+        .round()
+        .clamp(70.0, 2400.0) as u32;
+    Ok((crate::engine::ocr_gray(out.image), dpi))
+}
+
 fn run_job(engine: &mut OcrEngine, input: PageInput) -> Result<PageText, OcrError> {
     match input {
         PageInput::File(path) => {
             let (img, dpi) = load_gray(&path)?;
+            engine.recognize(&img, dpi)
+        }
+        PageInput::CleanFile(path) => {
+            let (img, dpi) = cleaned_gray(&path)?;
             engine.recognize(&img, dpi)
         }
         PageInput::Image(img, dpi) => engine.recognize(&img, dpi),

@@ -11,12 +11,8 @@ use sohoa_testkit::cases::{CaseMix, case};
 
 fn after_cleanup(p_blank: f64) -> CaseMix {
     CaseMix {
-        max_skew: 0.0,
-        p_quarter: 0.0,
-        p_border: 0.0,
-        p_holes: 0.0,
         p_blank,
-        ..CaseMix::default()
+        ..CaseMix::after_cleanup()
     }
 }
 
@@ -26,10 +22,10 @@ fn cer_per_page_and_overall() {
     let (mut errors, mut chars) = (0, 0);
     for seed in [101u64, 202, 303] {
         let c = case(seed, &after_cleanup(0.0)).unwrap();
-        let truth: Vec<&str> = c.truth.lines.iter().map(|l| l.text.as_str()).collect();
+        let truth = c.truth.text();
         let img = sohoa_ocr::ocr_gray(image::DynamicImage::ImageRgb8(c.image));
         let page = engine.recognize(&img, c.truth.dpi).unwrap();
-        let (e, n) = cer::errors(&truth.join("\n"), &page.text);
+        let (e, n) = cer::errors(&truth, &page.text);
         let rate = e as f64 / n as f64;
         eprintln!("{}: CER {:.3}% ({e}/{n})", c.truth.label, 100.0 * rate);
         assert!(rate <= 0.01, "{}: CER {:.3}%", c.truth.label, 100.0 * rate);

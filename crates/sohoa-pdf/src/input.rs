@@ -1,50 +1,28 @@
-//! Reading page images from disk with the resolution they were scanned at (PNG pHYs, JPEG JFIF density,
+//! Reading page images from disk with the resolution they were scanned at (PNG pHYs, JPEG JFIF density;
 //! TIFF is read without it), because 100 % scale needs the true dpi, not a guess.
 
 use std::path::Path;
 
 use crate::{OcrPage, PageInput, PdfError};
 
-/// Resolution stored in a PNG (`pHYs`, metres) or JPEG (JFIF APP0, dots per inch/cm) header.
-pub fn stored_dpi(bytes: &[u8]) -> Option<f32> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        let mut pos = 8;
-        while pos + 8 <= bytes.len() {
-            let len = u32::from_be_bytes(bytes[pos..pos + 4].try_into().ok()?) as usize;
-            let kind = &bytes[pos + 4..pos + 8];
-            if kind == b"pHYs" && len >= 9 {
-                let d = bytes.get(pos + 8..pos + 17)?;
-                let ppu = u32::from_be_bytes(d[0..4].try_into().ok()?);
-                return (d[8] == 1 && ppu > 0).then(|| (f64::from(ppu) * 0.0254).round() as f32);
-            }
-            if kind == b"IDAT" {
-                return None;
-            }
-            pos += 12 + len;
-        }
-        return None;
-    }
-    if bytes.starts_with(&[0xFF, 0xD8]) && bytes.get(6..11) == Some(b"JFIF\0") {
-        let unit = *bytes.get(13)?;
-        let x = u16::from_be_bytes([*bytes.get(14)?, *bytes.get(15)?]);
-        return match unit {
-            1 if x > 1 => Some(f32::from(x)),
-            2 if x > 1 => Some((f32::from(x) * 2.54).round()),
-            _ => None,
-        };
-    }
-    None
-}
-
-/// Loads a page image without OCR words (records whose OCR is not stored yet).
-pub fn load_image_page(path: &Path, fallback_dpi: Option<f32>) -> Result<PageInput, PdfError> {
+/// Reads and decodes a page image with the resolution the file states, if any; the caller decides where a
+/// missing one comes from.
+fn decode(path: &Path) -> Result<(image::RgbImage, Option<f32>), PdfError> {
     let bytes = std::fs::read(path)?;
     let image = image::load_from_memory(&bytes)
         .map_err(|e| PdfError::BadImage(format!("{}: {e}", path.display())))?
         .to_rgb8();
-    let dpi = stored_dpi(&bytes)
-        .or(fallback_dpi)
-        .ok_or_else(|| PdfError::BadImage(format!("{}: resolution unknown; give --dpi", path.display())))?;
+    Ok((image, sohoa_core::media::stored_dpi(&bytes).map(|d| d as f32)))
+}
+
+fn unknown_dpi(path: &Path) -> PdfError {
+    PdfError::BadImage(format!("{}: resolution unknown; give --dpi", path.display()))
+}
+
+/// Loads a page image without OCR words (records whose OCR is not stored yet).
+pub fn load_image_page(path: &Path, fallback_dpi: Option<f32>) -> Result<PageInput, PdfError> {
+    let (image, stored) = decode(path)?;
+    let dpi = stored.or(fallback_dpi).ok_or_else(|| unknown_dpi(path))?;
     Ok(PageInput {
         image,
         dpi,
@@ -59,10 +37,7 @@ pub fn load_page(
     ocr_dir: Option<&Path>,
     fallback_dpi: Option<f32>,
 ) -> Result<PageInput, PdfError> {
-    let bytes = std::fs::read(path)?;
-    let image = image::load_from_memory(&bytes)
-        .map_err(|e| PdfError::BadImage(format!("{}: {e}", path.display())))?
-        .to_rgb8();
+    let (image, stored) = decode(path)?;
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
     let dir = ocr_dir.or_else(|| path.parent()).unwrap_or(Path::new("."));
     let json = dir.join(format!("{stem}.json"));
@@ -71,10 +46,10 @@ pub fn load_page(
     } else {
         OcrPage::default()
     };
-    let dpi = stored_dpi(&bytes)
+    let dpi = stored
         .or(fallback_dpi)
         .or(ocr.dpi)
-        .ok_or_else(|| PdfError::BadImage(format!("{}: resolution unknown; give --dpi", path.display())))?;
+        .ok_or_else(|| unknown_dpi(path))?;
     Ok(PageInput {
         image,
         dpi,

@@ -43,14 +43,7 @@ fn wrong_sequence_calls_are_refused_with_seqerror() {
     let status = |app: &mut TwIdentity, ds: Option<&mut TwIdentity>| {
         let mut st = TwStatus::default();
         assert_eq!(
-            call(
-                app,
-                ds,
-                DG_CONTROL,
-                DAT_STATUS,
-                MSG_GET,
-                &mut st as *mut TwStatus as *mut c_void
-            ),
+            call(app, ds, DG_CONTROL, DAT_STATUS, MSG_GET, raw(&mut st)),
             TWRC_SUCCESS
         );
         st.condition_code
@@ -60,7 +53,7 @@ fn wrong_sequence_calls_are_refused_with_seqerror() {
     app.supported_groups = DG_CONTROL | DG_IMAGE | DF_APP2;
     app.product_name = str32(APP);
     let mut hwnd: TwHandle = null_mut();
-    let parent = &mut hwnd as *mut TwHandle as *mut c_void;
+    let parent = raw(&mut hwnd);
 
     // State 2: nothing but MSG_OPENDSM.
     let mut id = TwIdentity::zeroed();
@@ -71,7 +64,7 @@ fn wrong_sequence_calls_are_refused_with_seqerror() {
             DG_CONTROL,
             DAT_IDENTITY,
             MSG_GETFIRST,
-            &mut id as *mut TwIdentity as *mut c_void
+            raw(&mut id)
         ),
         TWRC_FAILURE
     );
@@ -95,20 +88,13 @@ fn wrong_sequence_calls_are_refused_with_seqerror() {
             DG_CONTROL,
             DAT_IDENTITY,
             MSG_GETFIRST,
-            &mut id as *mut TwIdentity as *mut c_void
+            raw(&mut id)
         ),
         TWRC_SUCCESS
     );
     let mut ds = id;
     assert_eq!(
-        call(
-            &mut app,
-            None,
-            DG_CONTROL,
-            DAT_IDENTITY,
-            MSG_OPENDS,
-            &mut ds as *mut TwIdentity as *mut c_void
-        ),
+        call(&mut app, None, DG_CONTROL, DAT_IDENTITY, MSG_OPENDS, raw(&mut ds)),
         TWRC_SUCCESS
     );
     // State 4: a transfer before MSG_ENABLEDS / MSG_XFERREADY.
@@ -120,7 +106,7 @@ fn wrong_sequence_calls_are_refused_with_seqerror() {
             DG_IMAGE,
             DAT_IMAGENATIVEXFER,
             MSG_GET,
-            &mut h as *mut TwHandle as *mut c_void
+            raw(&mut h)
         ),
         TWRC_FAILURE
     );
@@ -133,7 +119,7 @@ fn wrong_sequence_calls_are_refused_with_seqerror() {
             DG_CONTROL,
             DAT_PENDINGXFERS,
             MSG_ENDXFER,
-            &mut p as *mut TwPendingXfers as *mut c_void
+            raw(&mut p)
         ),
         TWRC_FAILURE
     );
@@ -156,7 +142,7 @@ fn wrong_sequence_calls_are_refused_with_seqerror() {
             DG_CONTROL,
             DAT_CALLBACK,
             MSG_REGISTER_CALLBACK,
-            &mut c as *mut TwCallback as *mut c_void
+            raw(&mut c)
         ),
         TWRC_SUCCESS
     );
@@ -165,7 +151,7 @@ fn wrong_sequence_calls_are_refused_with_seqerror() {
         modal_ui: 0,
         h_parent: null_mut(),
     };
-    let uip = &mut ui as *mut TwUserInterface as *mut c_void;
+    let uip = raw(&mut ui);
     assert_eq!(
         call(
             &mut app,
@@ -196,7 +182,7 @@ fn wrong_sequence_calls_are_refused_with_seqerror() {
             DG_CONTROL,
             DAT_CAPABILITY,
             MSG_SET,
-            &mut cap as *mut TwCapability as *mut c_void
+            raw(&mut cap)
         ),
         TWRC_FAILURE
     );
@@ -208,7 +194,7 @@ fn wrong_sequence_calls_are_refused_with_seqerror() {
             DG_CONTROL,
             DAT_IDENTITY,
             MSG_CLOSEDS,
-            &mut ds as *mut TwIdentity as *mut c_void
+            raw(&mut ds)
         ),
         TWRC_FAILURE
     );
@@ -231,7 +217,7 @@ fn wrong_sequence_calls_are_refused_with_seqerror() {
             DG_CONTROL,
             DAT_PENDINGXFERS,
             MSG_RESET,
-            &mut p as *mut TwPendingXfers as *mut c_void
+            raw(&mut p)
         ),
         TWRC_SUCCESS
     );
@@ -253,7 +239,7 @@ fn wrong_sequence_calls_are_refused_with_seqerror() {
             DG_CONTROL,
             DAT_IDENTITY,
             MSG_CLOSEDS,
-            &mut ds as *mut TwIdentity as *mut c_void
+            raw(&mut ds)
         ),
         TWRC_SUCCESS
     );
@@ -265,6 +251,11 @@ fn wrong_sequence_calls_are_refused_with_seqerror() {
     // One refused call in state 2 is not attributed (the DSM does not know the app yet): it still counts by name.
     assert_eq!(seq_errors(APP), 8);
     unsafe { free_like(hc) };
+}
+
+/// A triplet's data pointer.
+fn raw<T>(x: &mut T) -> *mut c_void {
+    x as *mut T as *mut c_void
 }
 
 // The fake's DSM_MemAllocate is calloc; allocate the container the same way the DSM would.

@@ -6,8 +6,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use common::{PIN, TOKEN_CTX, TOKEN_EC, TOKEN_RSA, piv_card, pki, softhsm, trust, unique};
 use sohoa_pdf::{CopyForm, DocumentMeta, PageInput, SignOptions, WriteOptions};
@@ -59,38 +58,8 @@ fn validate(bytes: &[u8], name: &str) {
     let dir = tempfile::tempdir().unwrap();
     let file: PathBuf = dir.path().join(name);
     std::fs::write(&file, bytes).unwrap();
-    let py = Command::new("/opt/sohoa-pytools/bin/pyhanko")
-        .args([
-            "sign",
-            "validate",
-            "--no-revocation-check",
-            "--pretty-print",
-            "--trust",
-        ])
-        .arg(pki().root_pem_path())
-        .arg("--trust-replace")
-        .arg(&file)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&py.stdout);
-    assert!(
-        py.status.success() && text.contains("judged VALID") && !text.contains("INVALID"),
-        "pyhanko on {name}: {text}{}",
-        String::from_utf8_lossy(&py.stderr)
-    );
-    check_pdfsig_qpdf(&file);
-}
-
-fn check_pdfsig_qpdf(file: &Path) {
-    let sig = Command::new("pdfsig").arg("-nocert").arg(file).output().unwrap();
-    let text = String::from_utf8_lossy(&sig.stdout);
-    assert!(
-        text.contains("Signature is Valid") && text.contains("ETSI.CAdES.detached"),
-        "pdfsig: {text}"
-    );
-    assert!(text.contains("Total document signed"), "pdfsig: {text}");
-    let q = Command::new("qpdf").arg("--check").arg(file).output().unwrap();
-    assert!(q.status.success(), "qpdf: {}", String::from_utf8_lossy(&q.stdout));
+    let pdfsig = sohoa_vpcd_fixture::validate_signed_pdf(&pki().root_pem_path(), &file);
+    assert!(pdfsig.contains("Total document signed"), "pdfsig: {pdfsig}");
 }
 
 fn open(spec: &str) -> Result<Box<dyn Signer>, SignError> {

@@ -23,17 +23,23 @@ fn expect_state(
     from: &[OutboxState],
 ) -> Result<OutboxRow, StoreError> {
     let row = load(tx, message_id)?;
-    if !from.contains(&row.state) {
-        return Err(StoreError::InvalidInput {
-            field: "outbox.state",
-            reason: format!(
-                "message {message_id} is {}, expected one of {:?}",
-                row.state.as_str(),
-                from.iter().map(|s| s.as_str()).collect::<Vec<_>>()
-            ),
-        });
-    }
+    check_state(&row, from)?;
     Ok(row)
+}
+
+fn check_state(row: &OutboxRow, from: &[OutboxState]) -> Result<(), StoreError> {
+    if from.contains(&row.state) {
+        return Ok(());
+    }
+    Err(StoreError::InvalidInput {
+        field: "outbox.state",
+        reason: format!(
+            "message {} is {}, expected one of {:?}",
+            row.message_id,
+            row.state.as_str(),
+            from.iter().map(|s| s.as_str()).collect::<Vec<_>>()
+        ),
+    })
 }
 
 const WORKING: [OutboxState; 4] = [
@@ -93,6 +99,15 @@ impl Store {
             ))?;
             let rows = stmt.query_map([state.map(OutboxState::as_str)], raw)?;
             rows.map(|r| r?.finish()).collect()
+        })
+    }
+
+    /// The (record, version) of every message ever queued, without reading the messages themselves.
+    pub fn outbox_record_versions(&self) -> Result<Vec<(String, Option<u32>)>, StoreError> {
+        self.with_conn(|conn| {
+            let mut stmt = conn.prepare("SELECT record_id, record_version FROM outbox")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
     }
 
@@ -284,12 +299,11 @@ impl Store {
                     reason: format!("message {message_id} already has a different receipt"),
                 });
             }
-            expect_state(tx, message_id, &WORKING)?;
-            let now = now_ts();
+            check_state(&row, &WORKING)?;
             tx.execute(
                 "UPDATE outbox SET state = 'acknowledged', receipt = ?2, transaction_id = ?3,
                  acknowledged_at = ?4, updated_at = ?4, next_attempt_ms = NULL WHERE message_id = ?1",
-                params![message_id, text, transaction_id, now],
+                params![message_id, text, transaction_id, now_ts()],
             )?;
             audit::append(
                 tx,

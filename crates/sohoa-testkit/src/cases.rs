@@ -67,6 +67,27 @@ impl Default for CaseMix {
     }
 }
 
+impl CaseMix {
+    /// What a page looks like after clean-up (upright, unskewed, no border, no holes) with the scanner's noise,
+    /// blur, JPEG and tint left: what sohoa-imaging hands to OCR.
+    pub fn after_cleanup() -> Self {
+        Self {
+            max_skew: 0.0,
+            p_quarter: 0.0,
+            p_border: 0.0,
+            p_holes: 0.0,
+            ..Self::default()
+        }
+    }
+}
+
+impl Truth {
+    /// The ground-truth text, lines joined by `\n` (NFC; empty for a blank back).
+    pub fn text(&self) -> String {
+        crate::join_lines(&self.lines)
+    }
+}
+
 /// Generates the case for `seed` (same seed, same pixels).
 pub fn case(seed: u64, mix: &CaseMix) -> Result<Case, TestkitError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x005e_ed0f_50ba);

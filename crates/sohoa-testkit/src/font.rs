@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ab_glyph::{Font, FontVec, PxScale, ScaleFont, point};
+use ab_glyph::{Font, FontVec, Glyph, PxScale, ScaleFont, point};
 use image::{Rgb, RgbImage};
 
 use crate::TestkitError;
@@ -20,6 +20,32 @@ const CANDIDATES: &[&str] = &[
 
 /// Letters every candidate must have, otherwise it is skipped (a missing glyph would silently drop a diacritic).
 const PROBE: &str = "ỗặữđươằẫệịỹĐƯƠẶỘ";
+
+/// Lays `text` out on the baseline `y` from `x`, with kerning, handing each character and its positioned glyph to
+/// `place`; returns the pen position after the last advance. The one glyph walk behind measuring and drawing, here
+/// and in tests that paint their own layouts.
+pub fn lay_out<F: Font>(
+    font: &F,
+    scale: PxScale,
+    x: f32,
+    y: f32,
+    text: &str,
+    mut place: impl FnMut(char, Glyph),
+) -> f32 {
+    let sf = font.as_scaled(scale);
+    let mut pen = x;
+    let mut prev = None;
+    for c in text.chars() {
+        let id = sf.glyph_id(c);
+        if let Some(p) = prev {
+            pen += sf.kern(p, id);
+        }
+        place(c, id.with_scale_and_position(scale, point(pen, y)));
+        pen += sf.h_advance(id);
+        prev = Some(id);
+    }
+    pen
+}
 
 /// A loaded font plus where it came from (reported in ground truth so a failing test can be reproduced).
 pub struct PageFont {
@@ -75,18 +101,7 @@ impl PageFont {
 
     /// Advance width of `text` in pixels, with kerning.
     pub(crate) fn width(&self, text: &str, scale: PxScale) -> f32 {
-        let sf = self.font.as_scaled(scale);
-        let mut w = 0.0;
-        let mut prev = None;
-        for c in text.chars() {
-            let id = sf.glyph_id(c);
-            if let Some(p) = prev {
-                w += sf.kern(p, id);
-            }
-            w += sf.h_advance(id);
-            prev = Some(id);
-        }
-        w
+        lay_out(&self.font, scale, 0.0, 0.0, text, |_, _| {})
     }
 
     pub(crate) fn ascent(&self, scale: PxScale) -> f32 {
@@ -104,17 +119,9 @@ impl PageFont {
         scale: PxScale,
         ink: Rgb<u8>,
     ) -> Vec<(char, [u32; 4])> {
-        let sf = self.font.as_scaled(scale);
         let (iw, ih) = (img.width() as i32, img.height() as i32);
-        let mut pen = x;
-        let mut prev = None;
         let mut boxes = Vec::with_capacity(text.len());
-        for c in text.chars() {
-            let id = sf.glyph_id(c);
-            if let Some(p) = prev {
-                pen += sf.kern(p, id);
-            }
-            let glyph = id.with_scale_and_position(scale, point(pen, y));
+        lay_out(&self.font, scale, x, y, text, |c, glyph| {
             let mut bbox = [0, 0, 0, 0];
             if let Some(outline) = self.font.outline_glyph(glyph) {
                 let b = outline.px_bounds();
@@ -137,9 +144,7 @@ impl PageFont {
                 });
             }
             boxes.push((c, bbox));
-            pen += sf.h_advance(id);
-            prev = Some(id);
-        }
+        });
         boxes
     }
 }

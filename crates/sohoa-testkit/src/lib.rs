@@ -38,7 +38,7 @@ use std::path::PathBuf;
 
 use image::RgbImage;
 
-pub use font::PageFont;
+pub use font::{PageFont, lay_out};
 pub use layout::seed_paragraphs;
 
 /// What the generator could not do.
@@ -110,12 +110,16 @@ pub struct Page {
 impl Page {
     /// The page text, lines joined by `\n` (NFC).
     pub fn text(&self) -> String {
-        self.lines
-            .iter()
-            .map(|l| l.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
+        join_lines(&self.lines)
     }
+}
+
+fn join_lines(lines: &[TextLine]) -> String {
+    lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Renders a clean page (see [`PageSpec`]).

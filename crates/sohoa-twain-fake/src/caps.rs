@@ -57,6 +57,26 @@ fn cap(id: u16, ty: u16, current: u32, constraint: Constraint) -> Cap {
     }
 }
 
+/// A 1-based image number where a fault is injected (0: never).
+fn image_number(id: u16) -> Cap {
+    let constraint = Constraint::Range {
+        min: 0.0,
+        max: 1000.0,
+        step: 1.0,
+    };
+    cap(id, TWTY_INT32, 0, constraint)
+}
+
+/// The flatbed model's resolution (X or Y): 50 to 600 dpi in steps of 50, 150 by default.
+fn dpi_range(id: u16) -> Cap {
+    let constraint = Constraint::Range {
+        min: 50.0,
+        max: 600.0,
+        step: 50.0,
+    };
+    cap(id, TWTY_FIX32, fix(150.0), constraint)
+}
+
 /// The capability set of a source; `feeder` and `flatbed_range` pick the two fake models.
 pub fn source_caps(feeder: bool) -> Vec<Cap> {
     use Constraint::*;
@@ -117,50 +137,14 @@ pub fn source_caps(feeder: bool) -> Vec<Cap> {
                     step: 1.0,
                 },
             ),
-            cap(
-                CAP_FAKE_JAM_AT,
-                TWTY_INT32,
-                0,
-                Range {
-                    min: 0.0,
-                    max: 1000.0,
-                    step: 1.0,
-                },
-            ),
-            cap(
-                CAP_FAKE_DOUBLEFEED_AT,
-                TWTY_INT32,
-                0,
-                Range {
-                    min: 0.0,
-                    max: 1000.0,
-                    step: 1.0,
-                },
-            ),
+            image_number(CAP_FAKE_JAM_AT),
+            image_number(CAP_FAKE_DOUBLEFEED_AT),
         ]);
     } else {
         // A flatbed model: a resolution range, one sheet per scan.
         caps.extend([
-            cap(
-                ICAP_XRESOLUTION,
-                TWTY_FIX32,
-                fix(150.0),
-                Range {
-                    min: 50.0,
-                    max: 600.0,
-                    step: 50.0,
-                },
-            ),
-            cap(
-                ICAP_YRESOLUTION,
-                TWTY_FIX32,
-                fix(150.0),
-                Range {
-                    min: 50.0,
-                    max: 600.0,
-                    step: 50.0,
-                },
-            ),
+            dpi_range(ICAP_XRESOLUTION),
+            dpi_range(ICAP_YRESOLUTION),
             cap(CAP_FAKE_SHEETS, TWTY_INT32, 1, ReadOnly),
         ]);
     }

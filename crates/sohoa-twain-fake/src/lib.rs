@@ -133,6 +133,9 @@ pub(crate) fn seq_error(f: &mut Fake, app_name: &str) -> (u16, u16) {
     (TWRC_FAILURE, TWCC_SEQERROR)
 }
 
+// The export and the backend's `DsmEntryProc` (which loads it) are written apart; this keeps them one signature.
+const _: DsmEntryProc = DSM_Entry;
+
 /// The DSM's only entry point.
 ///
 /// # Safety

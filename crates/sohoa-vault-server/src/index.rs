@@ -48,6 +48,13 @@ pub struct Upload {
     pub complete: bool,
 }
 
+impl Upload {
+    /// The offset the client is told: a complete upload is at its end.
+    pub fn reported_offset(&self) -> u64 {
+        if self.complete { self.length } else { self.offset }
+    }
+}
+
 pub struct Index {
     pub conn: Connection,
     pub root: PathBuf,

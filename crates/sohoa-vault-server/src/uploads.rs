@@ -4,7 +4,7 @@
 //! answers an existing upload with its URL and `Upload-Offset`; only `sha256` is offered as checksum
 //! algorithm (tus asks servers for sha1; sha1 adds nothing over sha256 here).
 
-use std::sync::Arc;
+use std::sync::{Arc, MutexGuard};
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -15,7 +15,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use sha2::{Digest, Sha256};
 use sohoa_vault::{MAX_FILE_SIZE, MEDIA_TYPES, check_file_name};
 
-use crate::index::{Upload, upload_id};
+use crate::index::{Index, Upload, upload_id};
 use crate::{AppState, authorise, internal, refuse, vn_now};
 
 const CHECKSUM_MISMATCH: u16 = 460;
@@ -165,8 +165,7 @@ pub(crate) async fn create(State(state): State<Arc<AppState>>, headers: HeaderMa
     let location = [("Location", format!("/v1/uploads/{id}"))];
     match index.upload(&id) {
         Ok(Some(u)) if u.length == length && u.sha256 == sha256 => {
-            let offset = if u.complete { u.length } else { u.offset };
-            with_offset(StatusCode::CREATED, offset, &location)
+            with_offset(StatusCode::CREATED, u.reported_offset(), &location)
         }
         Ok(Some(_)) => refuse(
             StatusCode::CONFLICT,
@@ -208,20 +207,16 @@ pub(crate) async fn head(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(r) = authorise(&state, &headers).or_else(|| check_version(&headers)) {
-        return r;
-    }
-    match state.index().upload(&id) {
-        Ok(Some(u)) => with_offset(
+    match existing(&state, &headers, &id) {
+        Ok((_, u)) => with_offset(
             StatusCode::OK,
-            if u.complete { u.length } else { u.offset },
+            u.reported_offset(),
             &[
                 ("Upload-Length", u.length.to_string()),
                 ("Cache-Control", "no-store".to_owned()),
             ],
         ),
-        Ok(None) => not_found(),
-        Err(e) => internal(e),
+        Err(r) => *r,
     }
 }
 
@@ -232,6 +227,24 @@ fn not_found() -> Response {
         "Không có phiên tải lên này",
         "no such upload",
     )
+}
+
+/// The upload `id` names, with the index still locked, or the response refusing the request (no access,
+/// no tus, no such upload).
+fn existing<'a>(
+    state: &'a AppState,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<(MutexGuard<'a, Index>, Upload), Box<Response>> {
+    if let Some(r) = authorise(state, headers).or_else(|| check_version(headers)) {
+        return Err(Box::new(r));
+    }
+    let index = state.index();
+    match index.upload(id) {
+        Ok(Some(u)) => Ok((index, u)),
+        Ok(None) => Err(Box::new(not_found())),
+        Err(e) => Err(Box::new(internal(e))),
+    }
 }
 
 pub(crate) async fn patch(
@@ -277,7 +290,7 @@ pub(crate) async fn patch(
             "Sai vị trí tải lên",
             format!(
                 "Upload-Offset {offset} but the upload is at {}",
-                if u.complete { u.length } else { u.offset }
+                u.reported_offset()
             ),
         );
     }
@@ -328,14 +341,9 @@ pub(crate) async fn terminate(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(r) = authorise(&state, &headers).or_else(|| check_version(&headers)) {
-        return r;
-    }
-    let index = state.index();
-    let u = match index.upload(&id) {
-        Ok(Some(u)) => u,
-        Ok(None) => return not_found(),
-        Err(e) => return internal(e),
+    let (index, u) = match existing(&state, &headers, &id) {
+        Ok(found) => found,
+        Err(r) => return *r,
     };
     if matches!(index.committed(&u.message_id), Ok(true)) {
         return refuse(

@@ -233,6 +233,8 @@ impl TusWire {
         let mut url = resume_url.and_then(|u| Url::parse(u).ok());
         let mut corrupted_in_a_row = 0;
         let mut offset = None;
+        // Opened at the first chunk and kept for the rest of the file.
+        let mut file = None;
         loop {
             let Some(u) = url.clone() else {
                 verify_local(f)?;
@@ -255,7 +257,7 @@ impl TusWire {
             if off >= f.entry.size {
                 return Ok(());
             }
-            let chunk = read_chunk(f, off, self.chunk_size)?;
+            let chunk = read_chunk(f, &mut file, off, self.chunk_size)?;
             match self.patch(&u, off, chunk).await? {
                 Patched::Offset(new) => {
                     cp.progress(index, Some(u.as_str()), new)?;
@@ -360,9 +362,17 @@ fn verify_local(f: &LocalFile) -> Result<(), WireError> {
     Ok(())
 }
 
-fn read_chunk(f: &LocalFile, offset: u64, max: usize) -> Result<Vec<u8>, WireError> {
+fn read_chunk(
+    f: &LocalFile,
+    file: &mut Option<std::fs::File>,
+    offset: u64,
+    max: usize,
+) -> Result<Vec<u8>, WireError> {
     let io = |e: std::io::Error| WireError::Local(format!("{}: {e}", f.path.display()));
-    let mut file = std::fs::File::open(&f.path).map_err(io)?;
+    let file = match file {
+        Some(file) => file,
+        None => file.insert(std::fs::File::open(&f.path).map_err(io)?),
+    };
     file.seek(SeekFrom::Start(offset)).map_err(io)?;
     let len = (f.entry.size - offset).min(max as u64) as usize;
     let mut buf = vec![0; len];

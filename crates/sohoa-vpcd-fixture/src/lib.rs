@@ -11,10 +11,12 @@ pub mod piv;
 pub mod pki;
 pub mod softhsm;
 mod tlv;
+pub mod validate;
 pub mod vpcd;
 
 pub use keys::{SubjectKey, TestKey};
 pub use piv::{PivCard, PivSlot, Reaction};
 pub use pki::{TestPki, Usage, Validity};
 pub use softhsm::{SoftHsm, TokenKey};
+pub use validate::validate_signed_pdf;
 pub use vpcd::VirtualCard;

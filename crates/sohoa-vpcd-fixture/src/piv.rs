@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use crate::keys::TestKey;
+use crate::pki::{TestPki, Usage, Validity};
 use crate::tlv;
 
 /// PIV AID with version (PIX `00 00 10 00 01 00`); OpenSC rejects a PIX shorter than 6 bytes.
@@ -45,6 +46,22 @@ pub struct PivCard {
 }
 
 impl PivCard {
+    /// A card with `key` in slot 9C (digital signature) and a current signing certificate for it issued
+    /// by `pki` under `cn`; `gzip` stores the certificate compressed, as some issuers do.
+    pub fn signing(pki: &TestPki, cn: &str, key: &TestKey, pin: &str, gzip: bool) -> Self {
+        let cert_der = pki.issue(cn, key, Validity::Current, Usage::Signing);
+        let mut slots = HashMap::new();
+        slots.insert(
+            0x9C,
+            PivSlot {
+                key: key.clone(),
+                cert_der,
+                gzip,
+            },
+        );
+        PivCard::new(pin, slots)
+    }
+
     /// `pin` is the ASCII PIN (6-8 digits); three tries, as the PIV default.
     pub fn new(pin: &str, slots: HashMap<u8, PivSlot>) -> Self {
         let mut p = [0xFF; 8];

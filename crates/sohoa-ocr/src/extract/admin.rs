@@ -32,6 +32,12 @@ fn field(key: &str, label: &str, value: &str, segs: &[&Segment]) -> Field {
     f
 }
 
+/// A field whose value is the segments' texts joined by spaces (a heading or summary over several lines).
+fn joined_field(key: &str, label: &str, segs: &[&Segment]) -> Field {
+    let text = segs.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
+    field(key, label, &text, segs)
+}
+
 fn is_upper(s: &str) -> bool {
     let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
     letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
@@ -144,13 +150,8 @@ pub fn extract_admin(
                 &[&segs[*parent]],
             ));
             let parts: Vec<&Segment> = rest.iter().map(|&i| &segs[i]).collect();
-            let text = parts
-                .iter()
-                .map(|s| s.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
             ex.fields
-                .push(field("archival.organ_name", "Cơ quan ban hành", &text, &parts));
+                .push(joined_field("archival.organ_name", "Cơ quan ban hành", &parts));
         }
     }
 
@@ -189,13 +190,8 @@ pub fn extract_admin(
             }
         }
         if !parts.is_empty() {
-            let text = parts
-                .iter()
-                .map(|s| s.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
             ex.fields
-                .push(field("summary", "Trích yếu nội dung", &text, &parts));
+                .push(joined_field("summary", "Trích yếu nội dung", &parts));
         }
     } else if let Some(v) = vv_at {
         ex.fields
@@ -207,13 +203,8 @@ pub fn extract_admin(
             }
             parts.push(seg);
         }
-        let text = parts
-            .iter()
-            .map(|s| s.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
         ex.fields
-            .push(field("summary", "Trích yếu nội dung", &text, &parts));
+            .push(joined_field("summary", "Trích yếu nội dung", &parts));
     }
 
     signer(&mut ex, segs, &folded, page_width, profile);
@@ -253,9 +244,8 @@ fn signer(ex: &mut Extraction, segs: &[Segment], folded: &[String], width: u32, 
         first -= 1;
     }
     let pos: Vec<&Segment> = (first..=pos_at).map(|i| &segs[i]).collect();
-    let text = pos.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
     ex.fields
-        .push(field("archival.signer_position", "Chức vụ người ký", &text, &pos));
+        .push(joined_field("archival.signer_position", "Chức vụ người ký", &pos));
     let name = (pos_at + 1..segs.len()).find(|&i| {
         segs[i].maybe_right(width)
             && !is_upper(&segs[i].text)

@@ -3,13 +3,15 @@
 //! real QR codes. Used by the field tests, which need layouts sohoa-testkit does not draw.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use ab_glyph::{Font, FontVec, PxScale, ScaleFont};
+use ab_glyph::{Font, FontVec, PxScale};
 use image::{GrayImage, Luma};
+use sohoa_testkit::lay_out;
 
 pub const SERIF: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf";
 pub const SERIF_BOLD: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf";
 pub const MONO: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
 
+/// Loaded as is: the MRZ's monospace font has no Vietnamese letters and needs none.
 pub fn font(path: &str) -> FontVec {
     FontVec::try_from_vec(std::fs::read(path).unwrap()).unwrap()
 }
@@ -32,34 +34,13 @@ impl Canvas {
 
     /// Width in pixels of `text` at `px` height.
     pub fn measure(&self, f: &FontVec, px: f32, text: &str) -> f32 {
-        let sf = f.as_scaled(PxScale::from(px));
-        let mut w = 0.0;
-        let mut prev = None;
-        for c in text.chars() {
-            let id = sf.glyph_id(c);
-            if let Some(p) = prev {
-                w += sf.kern(p, id);
-            }
-            w += sf.h_advance(id);
-            prev = Some(id);
-        }
-        w
+        lay_out(f, PxScale::from(px), 0.0, 0.0, text, |_, _| {})
     }
 
     /// Draws `text` (NFC: precomposed Vietnamese glyphs exist in Liberation) with its
     /// baseline at `y`, starting at `x`.
     pub fn text(&mut self, f: &FontVec, px: f32, x: f32, y: f32, text: &str) {
-        let sf = f.as_scaled(PxScale::from(px));
-        let mut caret = x;
-        let mut prev = None;
-        for c in text.chars() {
-            let id = sf.glyph_id(c);
-            if let Some(p) = prev {
-                caret += sf.kern(p, id);
-            }
-            let glyph = id.with_scale_and_position(px, ab_glyph::point(caret, y));
-            caret += sf.h_advance(id);
-            prev = Some(id);
+        lay_out(f, PxScale::from(px), x, y, text, |_, glyph| {
             if let Some(og) = f.outline_glyph(glyph) {
                 let b = og.px_bounds();
                 let (w, h) = self.img.dimensions();
@@ -73,7 +54,7 @@ impl Canvas {
                     }
                 });
             }
-        }
+        });
     }
 
     pub fn centred(&mut self, f: &FontVec, px: f32, cx: f32, y: f32, text: &str) {

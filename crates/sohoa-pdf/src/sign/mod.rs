@@ -175,11 +175,12 @@ pub fn sign_pdf(input: &[u8], signer: &mut dyn Signer, opts: &SignOptions) -> Re
     let time = chrono::DateTime::from_timestamp(time.timestamp(), 0)
         .map(|t| t.with_timezone(&crate::vn_offset()))
         .unwrap_or(time);
-    certcheck::check_signing_certificate(signer.certificate(), time.timestamp())?;
+    let cert = certcheck::check_signing_certificate(signer.certificate(), time.timestamp())?;
+    let signer_name = certcheck::subject_cn(&cert);
     let cert_total: usize = signer.certificate().len() + signer.chain().iter().map(Vec::len).sum::<usize>();
     let mut reserve = 3000 + cert_total + if opts.tsa_url.is_some() { 12_000 } else { 0 };
     for _attempt in 0..2 {
-        match sign_with_reserve(input, signer, opts, time, reserve) {
+        match sign_with_reserve(input, signer, opts, time, reserve, &signer_name) {
             Err(PdfError::ContentsTooSmall { needed, .. }) => reserve = needed + needed / 4,
             other => return other,
         }
@@ -196,6 +197,7 @@ fn sign_with_reserve(
     opts: &SignOptions,
     time: chrono::DateTime<chrono::FixedOffset>,
     reserve: usize,
+    signer_name: &str,
 ) -> Result<SignOutcome, PdfError> {
     let base = open_base(input)?;
     let doc = &base.doc;
@@ -214,17 +216,15 @@ fn sign_with_reserve(
     let sig_id = alloc();
     let field_id = alloc();
 
-    let (page_no, page_id) = doc
+    let page_id = *doc
         .get_pages()
-        .into_iter()
+        .values()
         .next()
         .ok_or_else(|| PdfError::Parse("no pages".into()))?;
-    let _ = page_no;
     let mut page = doc.get_dictionary(page_id)?.clone();
-    let media = doc
-        .get_dictionary(page_id)
+    let media = page
+        .get(b"MediaBox")
         .ok()
-        .and_then(|p| p.get(b"MediaBox").ok().cloned())
         .and_then(|m| {
             m.as_array()
                 .ok()
@@ -249,29 +249,13 @@ fn sign_with_reserve(
         Ok(Object::Dictionary(d)) => (None, d.clone()),
         _ => (None, Dictionary::new()),
     };
-    let mut fields = match acro.get(b"Fields") {
-        Ok(Object::Array(a)) => a.clone(),
-        Ok(Object::Reference(id)) => doc
-            .get_object(*id)
-            .and_then(Object::as_array)
-            .cloned()
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
+    let mut fields = array_entry(doc, &acro, b"Fields");
     let field_name = format!("Signature{}", fields.len() + 1);
     fields.push(Object::Reference((field_id, 0)));
     acro.set("Fields", fields);
     acro.set("SigFlags", 3);
 
-    let mut annots = match page.get(b"Annots") {
-        Ok(Object::Array(a)) => a.clone(),
-        Ok(Object::Reference(id)) => doc
-            .get_object(*id)
-            .and_then(Object::as_array)
-            .cloned()
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
+    let mut annots = array_entry(doc, &page, b"Annots");
     annots.push(Object::Reference((field_id, 0)));
     page.set("Annots", annots);
 
@@ -342,18 +326,28 @@ fn sign_with_reserve(
     }
     let hex = hex::encode_upper(&cms_der);
     out[a + 1..a + 1 + hex.len()].copy_from_slice(hex.as_bytes());
-    let signer_name = der::Decode::from_der(signer.certificate())
-        .map(|c: x509_cert::Certificate| certcheck::subject_cn(&c))
-        .unwrap_or_default();
     Ok(SignOutcome {
         bytes: out,
         level,
         signing_time: iso,
         field: field_name,
-        signer: signer_name,
+        signer: signer_name.to_owned(),
         cms_bytes: cms_der.len(),
         reserved_bytes: reserve,
     })
+}
+
+/// An array entry of `dict`, direct or through a reference; empty when absent.
+fn array_entry(doc: &Document, dict: &Dictionary, key: &[u8]) -> Vec<Object> {
+    match dict.get(key) {
+        Ok(Object::Array(a)) => a.clone(),
+        Ok(Object::Reference(id)) => doc
+            .get_object(*id)
+            .and_then(Object::as_array)
+            .cloned()
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
 }
 
 pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -165,10 +165,27 @@ fn cms_certs(sd: &SignedData) -> Vec<Certificate> {
         .collect()
 }
 
-/// RFC 3161 token over `covered`: returns genTime (ISO) and the TSA's certificates when it verifies.
-fn check_timestamp(token_der: &[u8], covered: &[u8]) -> Result<(String, Vec<Certificate>), String> {
-    let ci = ContentInfo::from_der(token_der).map_err(|e| e.to_string())?;
-    let sd: SignedData = ci.content.decode_as().map_err(|e| e.to_string())?;
+/// Digest algorithm of the first SignerInfo (SHA-256 when absent or unknown).
+fn content_hash(sd: &SignedData) -> Hash {
+    hash_of(
+        &sd.signer_infos
+            .0
+            .iter()
+            .next()
+            .map(|s| s.digest_alg.oid.to_string())
+            .unwrap_or_default(),
+        Hash::Sha256,
+    )
+}
+
+/// The SignedData inside a CMS ContentInfo.
+fn signed_data(ci: &ContentInfo) -> Result<SignedData, String> {
+    ci.content.decode_as::<SignedData>().map_err(|e| e.to_string())
+}
+
+/// RFC 3161 token (already parsed) over `covered`: returns genTime (ISO) and the TSA's certificates when
+/// it verifies.
+fn check_timestamp(sd: &SignedData, covered: &[u8]) -> Result<(String, Vec<Certificate>), String> {
     let tst_der = sd
         .encap_content_info
         .econtent
@@ -180,17 +197,8 @@ fn check_timestamp(token_der: &[u8], covered: &[u8]) -> Result<(String, Vec<Cert
     if tst.message_imprint.hashed_message.as_bytes() != hash(h, covered) {
         return Err("timestamp covers other data".into());
     }
-    let certs = cms_certs(&sd);
-    let dh = hash_of(
-        &sd.signer_infos
-            .0
-            .iter()
-            .next()
-            .map(|s| s.digest_alg.oid.to_string())
-            .unwrap_or_default(),
-        Hash::Sha256,
-    );
-    check_signer_info(&sd, &certs, &hash(dh, tst_der.as_bytes()))?;
+    let certs = cms_certs(sd);
+    check_signer_info(sd, &certs, &hash(content_hash(sd), tst_der.as_bytes()))?;
     let t =
         chrono::DateTime::<chrono::Utc>::from_timestamp(tst.gen_time.to_unix_duration().as_secs() as i64, 0)
             .ok_or("bad genTime")?;
@@ -263,7 +271,7 @@ pub fn verify_pdf(bytes: &[u8], anchors: &[Certificate]) -> Result<VerifyReport,
         let cms_bytes = der_prefix(contents);
         let parsed = ContentInfo::from_der(cms_bytes)
             .map_err(|e| e.to_string())
-            .and_then(|ci| ci.content.decode_as::<SignedData>().map_err(|e| e.to_string()));
+            .and_then(|ci| signed_data(&ci));
         let sd = match parsed {
             Ok(sd) => sd,
             Err(e) => {
@@ -272,10 +280,9 @@ pub fn verify_pdf(bytes: &[u8], anchors: &[Certificate]) -> Result<VerifyReport,
                 continue;
             }
         };
-        let certs = cms_certs(&sd);
         if sub_filter == "ETSI.RFC3161" {
             // Document timestamp: the token itself covers the byte ranges.
-            match check_timestamp(cms_bytes, &signed) {
+            match check_timestamp(&sd, &signed) {
                 Ok((t, tsa_certs)) => {
                     report.integrity_ok = true;
                     report.integrity_detail = "document timestamp intact".into();
@@ -290,16 +297,8 @@ pub fn verify_pdf(bytes: &[u8], anchors: &[Certificate]) -> Result<VerifyReport,
             reports.push(report);
             continue;
         }
-        let dh = hash_of(
-            &sd.signer_infos
-                .0
-                .iter()
-                .next()
-                .map(|s| s.digest_alg.oid.to_string())
-                .unwrap_or_default(),
-            Hash::Sha256,
-        );
-        match check_signer_info(&sd, &certs, &hash(dh, &signed)) {
+        let certs = cms_certs(&sd);
+        match check_signer_info(&sd, &certs, &hash(content_hash(&sd), &signed)) {
             Ok((cert, si)) => {
                 report.integrity_ok = true;
                 report.integrity_detail = "signed bytes unchanged; signature valid".into();
@@ -314,9 +313,11 @@ pub fn verify_pdf(bytes: &[u8], anchors: &[Certificate]) -> Result<VerifyReport,
                     .find(|a| a.oid == OID_TIMESTAMP_TOKEN)
                     .and_then(|a| a.values.iter().next())
                 {
-                    match der::Encode::to_der(tok)
+                    match tok
+                        .decode_as::<ContentInfo>()
                         .map_err(|e| e.to_string())
-                        .and_then(|t| check_timestamp(&t, si.signature.as_bytes()))
+                        .and_then(|ci| signed_data(&ci))
+                        .and_then(|tsd| check_timestamp(&tsd, si.signature.as_bytes()))
                     {
                         Ok((t, tsa_certs)) => {
                             report.timestamp_time = Some(t);

@@ -44,7 +44,7 @@ fn decode_image(path: &Path, kind: FileKind) -> Result<Vec<Decoded>, String> {
         }
         FileKind::Png | FileKind::Jpeg => {
             let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-            one_image(path, file_dpi(&bytes, kind))
+            one_image(path, sohoa_core::media::stored_dpi(&bytes))
         }
     }
 }
@@ -93,32 +93,6 @@ fn tiff_frames(path: &Path) -> Result<usize, String> {
         off = u32_at(off + 2 + usize::from(count) * 12).unwrap_or(0) as usize;
     }
     Ok(n.max(1))
-}
-
-/// Resolution stored in a PNG's pHYs chunk (pixels per metre) or a JPEG's JFIF header.
-fn file_dpi(b: &[u8], kind: FileKind) -> Option<f64> {
-    match kind {
-        FileKind::Png => {
-            let i = b.windows(4).position(|w| w == b"pHYs")?;
-            let d = b.get(i + 4..i + 13)?;
-            let ppm = u32::from_be_bytes([d[0], d[1], d[2], d[3]]);
-            (d[8] == 1 && ppm > 0).then(|| (f64::from(ppm) * 0.0254).round())
-        }
-        FileKind::Jpeg => {
-            // FF D8 FF E0 len(2) "JFIF\0" ver(2) units(1) xdens(2) ydens(2)
-            if b.get(6..11)? != b"JFIF\0" {
-                return None;
-            }
-            let units = *b.get(13)?;
-            let x = f64::from(u16::from_be_bytes([*b.get(14)?, *b.get(15)?]));
-            match units {
-                1 if x > 1.0 => Some(x),
-                2 if x > 1.0 => Some((x * 2.54).round()),
-                _ => None,
-            }
-        }
-        _ => None,
-    }
 }
 
 fn rasterise_pdf(path: &Path, dpi: u32) -> Result<Vec<Decoded>, DecodeError> {

@@ -281,20 +281,8 @@ fn apply_area(lib: &Lib, h: Handle, s: &ScanSettings, dpi: f64) -> Result<(), Sc
 
 #[cfg(test)]
 mod tests {
+    use super::options::tests::opt as res;
     use super::*;
-
-    fn res(value_type: i32, constraint: Constraint) -> RawOption {
-        RawOption {
-            index: 1,
-            name: "resolution".into(),
-            title: String::new(),
-            value_type,
-            unit: 4,
-            size: 4,
-            cap: ffi::CAP_SOFT_SELECT,
-            constraint,
-        }
-    }
 
     #[test]
     fn resolutions_snap_to_what_the_device_accepts() {

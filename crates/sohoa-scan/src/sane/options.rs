@@ -290,10 +290,11 @@ pub fn set(lib: &Lib, h: Handle, name: &str, value: &OptionValue) -> Result<SetO
 }
 
 #[cfg(test)]
-mod tests {
+pub(in crate::sane) mod tests {
     use super::*;
 
-    fn opt(value_type: i32, constraint: Constraint) -> RawOption {
+    /// A `resolution` option of the given type and constraint (also used by `configure`'s tests).
+    pub(in crate::sane) fn opt(value_type: i32, constraint: Constraint) -> RawOption {
         RawOption {
             index: 1,
             name: "resolution".into(),

@@ -107,7 +107,7 @@ fn acquire(lib: &Lib, h: Handle) -> Result<Option<image::DynamicImage>, ScanErro
             break;
         }
     }
-    frames::assemble(&frames).map(Some)
+    frames::assemble(frames).map(Some)
 }
 
 impl PageStream for SaneStream {

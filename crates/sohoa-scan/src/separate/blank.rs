@@ -51,22 +51,7 @@ pub fn detect_blank(img: &GrayImage, cfg: &BlankConfig) -> BlankVerdict {
     let x1 = w.saturating_sub(x0);
     let y1 = h.saturating_sub(y0);
     let (cols, rows) = ((x1.saturating_sub(x0)) / cell, (y1.saturating_sub(y0)) / cell);
-    let raw = img.as_raw();
-    let stride = w as usize;
-    let mut sums = vec![0u32; (cols * rows) as usize];
-    for r in 0..rows {
-        for y in (y0 + r * cell)..(y0 + (r + 1) * cell) {
-            let row = &raw[y as usize * stride..(y as usize + 1) * stride];
-            for c in 0..cols {
-                let xs = (x0 + c * cell) as usize;
-                sums[(r * cols + c) as usize] += row[xs..xs + cell as usize]
-                    .iter()
-                    .map(|&v| u32::from(v))
-                    .sum::<u32>();
-            }
-        }
-    }
-    let cells: Vec<u8> = sums.iter().map(|s| (s / (cell * cell)) as u8).collect();
+    let cells = super::gray::cell_means(img, (x0, y0), (cols, rows), cell);
     if cells.is_empty() {
         return BlankVerdict {
             blank: true,

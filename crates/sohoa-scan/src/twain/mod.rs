@@ -29,6 +29,8 @@ use session::Session;
 
 /// Environment variable naming the DSM library to load.
 pub const DSM_ENV: &str = "SOHOA_TWAIN_DSM";
+/// TWAIN device ids are this prefix and the source's product name.
+pub(crate) const ID_PREFIX: &str = "twain:";
 
 pub struct TwainDriver {
     path: PathBuf,
@@ -86,7 +88,7 @@ impl TwainDriver {
     fn info_for(id: &ffi::TwIdentity) -> DeviceInfo {
         let name = from_str32(&id.product_name);
         DeviceInfo {
-            id: format!("twain:{name}"),
+            id: format!("{ID_PREFIX}{name}"),
             driver: DriverKind::Twain,
             name: name.clone(),
             vendor: from_str32(&id.manufacturer),
@@ -142,7 +144,7 @@ impl Driver for TwainDriver {
 
     fn open(&self, id: &str) -> Result<Box<dyn Device>, ScanError> {
         let name = id
-            .strip_prefix("twain:")
+            .strip_prefix(ID_PREFIX)
             .ok_or_else(|| ScanError::NoDevice(id.to_owned()))?;
         let mut s = Session::open(self.dsm()?)?;
         let ident = s

@@ -101,9 +101,23 @@ impl WorkerDriver {
         self
     }
 
+    /// Whether the worker's driver could own `id` at all: TWAIN ids carry their prefix (its driver refuses
+    /// any other id before touching the DSM), SANE device names can be anything.
+    fn may_own(&self, id: &str) -> bool {
+        match self.kind {
+            DriverKind::Twain => id.starts_with(crate::twain::ID_PREFIX),
+            _ => true,
+        }
+    }
+
     /// Like [`Driver::open`], keeping the concrete type (its worker's pid is what a supervisor or a test
     /// needs).
     pub fn open_device(&self, id: &str) -> Result<WorkerDevice, ScanError> {
+        // The registry offers every id to every driver in turn; one this driver cannot own is refused
+        // without starting a worker only to hear the refusal.
+        if !self.may_own(id) {
+            return Err(ScanError::NoDevice(id.to_owned()));
+        }
         let mut conn = Conn::start(&self.cmd, self.kind, self.timeouts)?;
         match conn.call(&Request::Open { id: id.to_owned() })? {
             Response::Opened { info } => Ok(WorkerDevice { conn, info }),

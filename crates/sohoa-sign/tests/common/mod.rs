@@ -2,13 +2,12 @@
 //! SoftHSM module reads its configuration once, at C_Initialize), and signature verification.
 #![allow(dead_code)]
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use der::Decode;
 use sha2::Digest;
 use sohoa_sign::{DigestAlgorithm, Signer, TrustStore};
-use sohoa_vpcd_fixture::{PivCard, PivSlot, SoftHsm, TestKey, TestPki, TokenKey, Usage, Validity};
+use sohoa_vpcd_fixture::{PivCard, SoftHsm, TestKey, TestPki, TokenKey, Usage, Validity};
 
 pub const PIN: &str = "123456";
 
@@ -80,17 +79,7 @@ pub fn softhsm() -> &'static Hsm {
 
 /// A PIV card with a 9C key and its certificate issued by the test PKI under `cn`.
 pub fn piv_card(cn: &str, key: &TestKey, gzip: bool) -> PivCard {
-    let cert_der = pki().issue(cn, key, Validity::Current, Usage::Signing);
-    let mut slots = HashMap::new();
-    slots.insert(
-        0x9C,
-        PivSlot {
-            key: key.clone(),
-            cert_der,
-            gzip,
-        },
-    );
-    PivCard::new(PIN, slots)
+    PivCard::signing(pki(), cn, key, PIN, gzip)
 }
 
 /// Signs a fresh digest and verifies the result with the certificate's public key.

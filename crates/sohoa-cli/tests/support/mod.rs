@@ -1,0 +1,31 @@
+//! Running the real `sohoa` binary on a throw-away data directory, for the CLI's test files
+//! (`mod support;`); each file adds its own environment (a private SANE configuration, keys, …).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// `sohoa --data-dir DATA ARGS…` as the test officer, with the log level left at its default.
+pub fn sohoa(data: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sohoa"));
+    cmd.arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("SOHOA_USER", "can-bo-test")
+        .env_remove("SOHOA_LOG");
+    cmd
+}
+
+/// Runs `ARGS… --json` through `run`, asserts success and parses stdout.
+pub fn json(args: &[&str], run: impl FnOnce(&[&str]) -> Output) -> Value {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let out = run(&all);
+    assert!(
+        out.status.success(),
+        "sohoa {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
