@@ -2,6 +2,8 @@
 //! the test CA's certificate, pyHanko and pdfsig on the output.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -257,24 +259,9 @@ fn sign_record_stores_the_signed_copy_as_a_new_version() {
     let d = dir.path();
     let page = d.join("p.png");
     write_page(&page);
-    let out = sohoa(
-        d,
-        &[
-            "record",
-            "new",
-            "--kind",
-            "residence",
-            "--owner-id",
-            "079203001234",
-            "--type",
-            "CT01",
-            "--field",
-            "household_head=Nguyễn Văn An",
-            "--field",
-            "address=Ấp 3, xã An Thạnh 3, huyện Cù Lao Dung, tỉnh Sóc Trăng",
-            "--json",
-        ],
-    );
+    let mut args = support::new_residence_args("Ấp 3, xã An Thạnh 3, huyện Cù Lao Dung, tỉnh Sóc Trăng");
+    args.push("--json".to_owned());
+    let out = sohoa(d, &args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(out.status.success(), "{}", stderr(&out));
     let rec: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let id = rec["id"].as_str().unwrap().to_owned();

@@ -49,21 +49,8 @@ impl Desk {
 
     /// A new residence record (CT01) for the test household at `address`; its id.
     fn residence_record(&self, address: &str) -> String {
-        let address = format!("address={address}");
-        let rec = self.json(&[
-            "record",
-            "new",
-            "--kind",
-            "residence",
-            "--owner-id",
-            "079203001234",
-            "--type",
-            "CT01",
-            "--field",
-            "household_head=Nguyễn Văn An",
-            "--field",
-            &address,
-        ]);
+        let args = support::new_residence_args(address);
+        let rec = self.json(&args.iter().map(String::as_str).collect::<Vec<_>>());
         rec["id"].as_str().unwrap_or_else(|| panic!("{rec}")).to_owned()
     }
 }

@@ -1,5 +1,6 @@
 //! Running the real `sohoa` binary on a throw-away data directory, for the CLI's test files
 //! (`mod support;`); each file adds its own environment (a private SANE configuration, keys, …).
+#![allow(dead_code)] // each test file uses part of it
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -28,4 +29,25 @@ pub fn json(args: &[&str], run: impl FnOnce(&[&str]) -> Output) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `record new` arguments for a residence record (CT01) of the test household at `address`.
+pub fn new_residence_args(address: &str) -> Vec<String> {
+    [
+        "record",
+        "new",
+        "--kind",
+        "residence",
+        "--owner-id",
+        "079203001234",
+        "--type",
+        "CT01",
+        "--field",
+        "household_head=Nguyễn Văn An",
+        "--field",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .chain([format!("address={address}")])
+    .collect()
 }
