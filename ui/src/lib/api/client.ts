@@ -1,7 +1,7 @@
 // The only module that talks to the shell. Components call these functions, never `invoke` directly, so the later
 // features (reception, batches, review) add a function here and the IPC surface stays greppable in one place.
 import { invoke } from "@tauri-apps/api/core";
-import type { AppInfo, ListQuery, RecordDetail, RecordSummary, ShellError } from "./types";
+import type { AppInfo, DoctorReport, ListQuery, RecordDetail, RecordSummary, ShellError } from "./types";
 
 /** Rejection raised by every client call: carries the shell's error so the UI can show it in the chosen language. */
 export class CommandError extends Error {
@@ -58,4 +58,9 @@ export function listRecords(query: ListQuery): Promise<RecordSummary[]> {
 
 export function recordDetail(id: string): Promise<RecordDetail> {
   return call<RecordDetail>("record_detail", { id });
+}
+
+/** Runs every first-run check in the engine (several seconds at most: each check has its own deadline). */
+export function runDoctor(): Promise<DoctorReport> {
+  return call<DoctorReport>("run_doctor");
 }

@@ -82,3 +82,27 @@ export interface ShellError {
   message: string;
   message_en: string;
 }
+
+/** `sohoa-engine`'s doctor report (`sohoa doctor --json`, the first-run screen). */
+export type CheckStatus = "ok" | "warn" | "fail";
+
+export interface DoctorCheck {
+  id: string;
+  title_vi: string;
+  title_en: string;
+  status: CheckStatus;
+  detail: string;
+  fix_vi: string | null;
+  fix_en: string | null;
+  data: unknown;
+  elapsed_ms: number;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  training_mode: boolean;
+  data_dir: string;
+  app_version: string;
+  counts: { ok: number; warn: number; fail: number };
+  checks: DoctorCheck[];
+}

@@ -70,6 +70,21 @@ export const vi = {
   "error.title": "Lỗi",
   "error.code": "Mã lỗi: {code}",
   "error.dismiss": "Đóng",
+
+  "doctor.title": "Kiểm tra máy trạm",
+  "doctor.intro": "Các thành phần SoHoa Desk cần để làm việc. Mục màu đỏ phải khắc phục trước khi số hóa.",
+  "doctor.running": "Đang kiểm tra…",
+  "doctor.ready": "Máy trạm sẵn sàng làm việc.",
+  "doctor.readyWithWarnings": "Máy trạm làm việc được; {warn} mục cần lưu ý.",
+  "doctor.notReady": "Còn {fail} mục phải khắc phục.",
+  "doctor.status.ok": "Đạt",
+  "doctor.status.warn": "Lưu ý",
+  "doctor.status.fail": "Lỗi",
+  "doctor.fix": "Cách khắc phục",
+  "doctor.recheck": "Kiểm tra lại",
+  "doctor.continue": "Vào làm việc",
+  "doctor.open": "Kiểm tra máy trạm",
+  "doctor.elapsed": "{ms} ms",
 } as const;
 
 export type MessageKey = keyof typeof vi;
