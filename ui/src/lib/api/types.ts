@@ -106,3 +106,19 @@ export interface DoctorReport {
   counts: { ok: number; warn: number; fail: number };
   checks: DoctorCheck[];
 }
+
+/** What the status bar shows at all times (`desk_status` command and the `desk-status` event). */
+export interface DeskStatus {
+  scanner: { state: "ready" | "demo_only" | "none" | "checking" | "error"; devices: number; label: string | null };
+  token: {
+    state: "present" | "absent" | "no_reader" | "unavailable";
+    label: string | null;
+    /** Certificate holder (subject CN), NFC. */
+    holder: string | null;
+    not_after: string | null;
+    days_left: number | null;
+    pin_locked: boolean;
+  };
+  vault: { training: boolean; queued: number; failed: number; delivered: number; last_error: string | null };
+  ocr: { queued: number; done: number; total: number };
+}
