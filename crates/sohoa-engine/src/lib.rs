@@ -6,6 +6,7 @@
 //! vault) plug in here, never in the front ends.
 
 mod config;
+mod desk_status;
 mod error;
 mod media;
 mod record_pdf;
@@ -20,6 +21,9 @@ use sohoa_core::catalog::Catalogs;
 use sohoa_store::{Store, TrashFilter};
 
 pub use config::EngineConfig;
+pub use desk_status::{
+    TOKEN_PROBE_TIMEOUT, TokenState, TokenStatus, VaultStatus, summarize_tokens, token_status,
+};
 pub use error::{EngineError, ErrorClass, FileProblem};
 pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;

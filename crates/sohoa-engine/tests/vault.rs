@@ -293,3 +293,32 @@ fn a_trashed_record_is_held_back_until_restored() {
     let pass = e.vault_sync_once_with(wire(), &config()).unwrap();
     assert_eq!(pass.deliveries[0].state, OutboxState::Acknowledged);
 }
+
+#[test]
+fn status_bar_counts_queued_messages_and_shows_why_they_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = engine(&dir);
+    let empty = e.vault_status(true).unwrap();
+    assert!(empty.training);
+    assert_eq!((empty.queued, empty.failed, empty.delivered), (0, 0, 0));
+    let rec = e
+        .create_record(&NewRecordRequest {
+            kind: "info-only".to_owned(),
+            owner_id: Some("079203001234".to_owned()),
+            doc_type_code: Some("CT01".to_owned()),
+            fields: vec![kv("doc_name", "Sổ hộ khẩu năm 1998"), kv("condition", "torn")],
+        })
+        .unwrap();
+    e.vault_enqueue(&rec.summary.id, &config()).unwrap();
+    assert_eq!(e.vault_status(false).unwrap().queued, 1);
+    // Nothing listens on the discard port: the pass fails, the message waits to retry, the reason is shown.
+    let closed = VaultConfig {
+        url: Some("http://127.0.0.1:9/vault".to_owned()),
+        connect_timeout: std::time::Duration::from_millis(500),
+        ..config()
+    };
+    e.vault_sync_once(&closed).unwrap();
+    let v = e.vault_status(false).unwrap();
+    assert_eq!((v.training, v.queued, v.failed, v.delivered), (false, 1, 0, 0));
+    assert!(v.last_error.is_some(), "{v:?}");
+}

@@ -21,6 +21,8 @@ const OID_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15"
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CertInfo {
     pub subject: String,
+    /// The subject's common name (NFC): the name an officer knows a certificate by, shown in the status bar.
+    pub holder: Option<String>,
     pub issuer: String,
     pub serial: String,
     pub not_before: DateTime<Utc>,
@@ -31,6 +33,23 @@ pub struct CertInfo {
     pub self_signed: bool,
     /// SHA-256 of the DER, hex, to tell certificates apart without printing personal data.
     pub sha256: String,
+}
+
+/// The first common name (2.5.4.3) of `name`, as UTF8String or PrintableString (what CAs use for CN).
+pub fn common_name(name: &x509_cert::name::Name) -> Option<String> {
+    const CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
+    name.0
+        .iter()
+        .flat_map(|rdn| rdn.0.iter())
+        .filter(|atv| atv.oid == CN)
+        .find_map(|atv| {
+            der::asn1::Utf8StringRef::try_from(&atv.value)
+                .map(|s| s.as_str().to_owned())
+                .or_else(|_| {
+                    der::asn1::PrintableStringRef::try_from(&atv.value).map(|s| s.as_str().to_owned())
+                })
+                .ok()
+        })
 }
 
 impl CertInfo {
@@ -58,6 +77,7 @@ impl CertInfo {
         });
         Ok(CertInfo {
             subject: tbs.subject.to_string(),
+            holder: common_name(&tbs.subject).map(|n| sohoa_core::text::nfc(&n)),
             issuer: tbs.issuer.to_string(),
             serial: hex_upper(tbs.serial_number.as_bytes()),
             not_before: to_utc(tbs.validity.not_before.to_system_time()),

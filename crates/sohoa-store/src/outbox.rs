@@ -6,7 +6,7 @@
 //! resumed by another process) can never move a row backwards: once `acknowledged`, a row is final (a
 //! trigger refuses any change), and the receipt and its audit entry commit together.
 
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::json;
 
 use crate::outbox_types::{ACTIVE, COLS, load, raw};
@@ -108,6 +108,20 @@ impl Store {
             let mut stmt = conn.prepare("SELECT record_id, record_version FROM outbox")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// The latest transport or vault error of a message still waiting or refused, for the status bar.
+    pub fn outbox_last_error(&self) -> Result<Option<String>, StoreError> {
+        self.with_conn(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT last_error FROM outbox WHERE last_error IS NOT NULL
+                     AND state IN ('retry_wait', 'failed_permanent') ORDER BY updated_at DESC LIMIT 1",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?)
         })
     }
 

@@ -36,17 +36,6 @@ pub fn check_signing_certificate(cert_der: &[u8], at: i64) -> Result<Certificate
 
 /// Subject common name for display (or the whole subject when it has no CN).
 pub fn subject_cn(cert: &Certificate) -> String {
-    for rdn in cert.tbs_certificate.subject.0.iter() {
-        for atv in rdn.0.iter() {
-            if atv.oid.to_string() == "2.5.4.3" {
-                if let Ok(s) = der::asn1::Utf8StringRef::try_from(&atv.value) {
-                    return s.as_str().to_owned();
-                }
-                if let Ok(s) = der::asn1::PrintableStringRef::try_from(&atv.value) {
-                    return s.as_str().to_owned();
-                }
-            }
-        }
-    }
-    cert.tbs_certificate.subject.to_string()
+    let subject = &cert.tbs_certificate.subject;
+    sohoa_sign::cert::common_name(subject).unwrap_or_else(|| subject.to_string())
 }
