@@ -25,6 +25,11 @@ impl Shell {
     fn engine(&self) -> Result<Arc<Engine>, ShellError> {
         self.engine.clone()
     }
+
+    /// The engine for background feeds; `None` when it did not open (the window shows why).
+    pub fn engine_handle(&self) -> Option<Arc<Engine>> {
+        self.engine.as_ref().ok().cloned()
+    }
 }
 
 async fn blocking<T, F>(command: &'static str, state: &Shell, call: F) -> Result<T, ShellError>
@@ -73,4 +78,11 @@ pub async fn record_detail(state: State<'_, Shell>, id: String) -> Result<Record
         api::record_detail(engine, &id)
     })
     .await
+}
+
+/// The status bar's first paint; later changes arrive as `desk-status` events. `None` until the feed's
+/// first pass (a second or so after start).
+#[tauri::command]
+pub fn desk_status(feed: State<'_, Arc<crate::status::StatusFeed>>) -> Option<crate::status::DeskStatus> {
+    feed.latest()
 }

@@ -4,6 +4,7 @@
 pub mod api;
 mod commands;
 pub mod error;
+mod status;
 
 use sohoa_engine::{Engine, EngineConfig};
 use tracing_subscriber::EnvFilter;
@@ -36,12 +37,24 @@ pub fn run() -> anyhow::Result<()> {
     if let Err(err) = &engine {
         tracing::error!(code = %err.code, "engine did not open; the window will show the reason");
     }
+    let shell = Shell::new(engine);
+    let feed = std::sync::Arc::new(status::StatusFeed::default());
+    let feed_engine = shell.engine_handle();
+    let setup_feed = std::sync::Arc::clone(&feed);
     tauri::Builder::default()
-        .manage(Shell::new(engine))
+        .manage(shell)
+        .manage(feed)
+        .setup(move |app| {
+            if let Some(engine) = feed_engine {
+                status::start(app.handle().clone(), engine, setup_feed, api::training_mode());
+            }
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_records,
-            commands::record_detail
+            commands::record_detail,
+            commands::desk_status
         ])
         .run(tauri::generate_context!())?;
     Ok(())

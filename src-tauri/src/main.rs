@@ -2,6 +2,20 @@
 // Without this a Windows release build would open a console window next to the app.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-fn main() -> anyhow::Result<()> {
-    sohoa_desk_lib::run()
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // The app is also its own scanner worker: native drivers run in a child process started as
+    // `sohoa-desk scan-worker --driver …`, so a crashing vendor driver cannot take the window down.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("scan-worker") {
+        return sohoa_engine::scan_worker_main(args.get(1..).unwrap_or_default());
+    }
+    match sohoa_desk_lib::run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sohoa-desk: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

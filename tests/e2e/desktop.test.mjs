@@ -243,4 +243,27 @@ describe("SoHoa Desk desktop app", { timeout: 240_000 }, () => {
     await wd.click(await wd.find(tid("trash-toggle")));
     await waitForRowCount(seed.live_count, "live records again");
   });
+
+  it("shows the scanner, token and vault state in the status bar, pushed by the shell", async () => {
+    // The demo scanner is found through the app's own scanner worker (sohoa-desk scan-worker).
+    const cell = () => wd.find(tid("status-scanner"));
+    await wd.waitFor(async () => (await wd.attribute(await cell(), "data-state")) !== "checking", {
+      what: "scanner discovery in the status bar",
+      timeoutMs: 60_000,
+    });
+    await shot("status-bar");
+    assert.equal(await wd.attribute(await cell(), "data-state"), "demo_only");
+    // textContent, not WebDriver's visible text: the cells clip long values with an ellipsis, which
+    // WebKitWebDriver's visibility rules treat as hidden text.
+    const cellText = (id) => wd.execute(`return document.querySelector('[data-testid="${id}"]').textContent;`);
+    await wd.waitFor(async () => /Chỉ có máy quét mô phỏng/.test(await cellText("status-scanner")), {
+      what: "the demo-only wording",
+    });
+    const vault = await cellText("status-vault");
+    assert.match(vault, /Tập huấn \(cục bộ\) · chờ gửi 0 · đã nhận 0/);
+    // pcscd may or may not run on the test machine; whichever it is, the cell says it in words.
+    const token = await wd.find(tid("status-token"));
+    assert.ok(["present", "absent", "no_reader", "unavailable"].includes(await wd.attribute(token, "data-state")));
+    assert.notEqual((await cellText("status-token")).trim(), "");
+  });
 });

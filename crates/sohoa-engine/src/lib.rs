@@ -22,12 +22,17 @@ use sohoa_store::{Store, TrashFilter};
 
 pub use config::EngineConfig;
 pub use desk_status::{
-    TOKEN_PROBE_TIMEOUT, TokenState, TokenStatus, VaultStatus, summarize_tokens, token_status,
+    ScannerState, ScannerStatus, TOKEN_PROBE_TIMEOUT, TokenState, TokenStatus, VaultStatus, scanner_status,
+    summarize_tokens, token_status,
 };
 pub use error::{EngineError, ErrorClass, FileProblem};
 pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;
 pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
+/// The native scanner drivers' worker process: a front end started with its worker arguments runs this
+/// and exits (the app and the CLI each re-execute themselves as their own worker).
+pub use sohoa_scan::worker::{WorkerCommand, main_with_args as scan_worker_main};
+pub use sohoa_sign::{TokenEvent, TokenMonitor};
 pub use sohoa_store::{Actor, AuditReport, IntegrityReport, ReconcileReport};
 pub use sohoa_store::{OutboxCounts, OutboxRow, OutboxState};
 pub use sohoa_vault::{Delivery, PassReport, VaultConfig};

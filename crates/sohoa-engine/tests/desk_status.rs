@@ -75,14 +75,14 @@ fn a_virtual_piv_card_is_seen_inserted_then_pulled() {
     // No PKCS#11 module: this test is about the PC/SC path (and OpenSC must not race other tests' cards).
     let modules = [PathBuf::from("/nonexistent/pkcs11.so")];
     let mut vc = VirtualCard::insert_exclusive(PivCard::signing(&pki, HOLDER, &key, "123456", false));
-    let s = token_status(&modules, Utc::now());
+    let s = token_status(&modules);
     assert_eq!(s.state, TokenState::Present, "{s:?}");
     assert_eq!(s.holder.as_deref(), Some(HOLDER));
     assert_eq!(s.label.as_deref(), Some(vc.reader()));
     assert!(s.days_left.unwrap() > 365);
 
     vc.remove();
-    let s = token_status(&modules, Utc::now());
+    let s = token_status(&modules);
     assert_eq!(s.state, TokenState::Absent, "{s:?}");
     assert_eq!(s.holder, None);
 }

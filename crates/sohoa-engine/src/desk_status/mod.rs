@@ -1,10 +1,11 @@
-//! What the app's status bar shows at all times: is a signing token in, whose certificate is on it and
+//! What the app's status bar shows at all times: which scanner answers, is a signing token in, whose certificate is on it and
 //! until when, and how the vault queue stands. Read without a PIN and without touching a record.
 //!
 //! Token middleware is vendor code that can block (OpenSC waits on a reader another process resets), so
 //! the token probe runs on its own thread with a deadline: a late answer makes the cell say "unavailable"
 //! for one refresh instead of freezing the status bar.
 
+mod scanner;
 mod token;
 
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use serde::Serialize;
 
 use crate::{Engine, EngineError};
 
+pub use scanner::{ScannerState, ScannerStatus, scanner_status};
 pub use token::summarize as summarize_tokens;
 
 /// Whether a signing device is usable from this desk right now.
@@ -63,7 +65,8 @@ pub const TOKEN_PROBE_TIMEOUT: Duration = Duration::from_secs(4);
 
 /// Probes PC/SC readers (PIV cards) and the given PKCS#11 modules (the desk's configured module, or every
 /// known vendor module that is installed when `modules` is empty).
-pub fn token_status(modules: &[PathBuf], now: DateTime<Utc>) -> TokenStatus {
+pub fn token_status(modules: &[PathBuf]) -> TokenStatus {
+    let now = Utc::now();
     let modules = if modules.is_empty() {
         sohoa_sign::pkcs11::candidate_modules()
             .into_iter()

@@ -1,7 +1,8 @@
 // The only module that talks to the shell. Components call these functions, never `invoke` directly, so the later
 // features (reception, batches, review) add a function here and the IPC surface stays greppable in one place.
 import { invoke } from "@tauri-apps/api/core";
-import type { AppInfo, DoctorReport, ListQuery, RecordDetail, RecordSummary, ShellError } from "./types";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { AppInfo, DeskStatus, DoctorReport, ListQuery, RecordDetail, RecordSummary, ShellError } from "./types";
 
 /** Rejection raised by every client call: carries the shell's error so the UI can show it in the chosen language. */
 export class CommandError extends Error {
@@ -63,4 +64,14 @@ export function recordDetail(id: string): Promise<RecordDetail> {
 /** Runs every first-run check in the engine (several seconds at most: each check has its own deadline). */
 export function runDoctor(): Promise<DoctorReport> {
   return call<DoctorReport>("run_doctor");
+}
+
+/** The status bar's current state; `null` until the shell's first pass (about a second after start). */
+export function deskStatus(): Promise<DeskStatus | null> {
+  return call<DeskStatus | null>("desk_status");
+}
+
+/** Every later change of the status bar's state, pushed by the shell (no polling from the page). */
+export function onDeskStatus(handler: (status: DeskStatus) => void): Promise<UnlistenFn> {
+  return listen<DeskStatus>("desk-status", (event) => handler(event.payload));
 }

@@ -1,0 +1,132 @@
+//! The status bar's feed. One background thread keeps the latest scanner, token and vault state and emits
+//! `desk-status` to the window whenever it changes, so the bar follows a pulled token within a second (the
+//! PC/SC monitor wakes the thread) without the UI polling the engine.
+//!
+//! Scanner discovery starts worker processes, so it runs at start-up and then once a minute; the token probe
+//! and the vault counts run every few seconds and on every token event.
+
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use sohoa_engine::{Engine, ScannerStatus, TokenStatus, VaultStatus, WorkerCommand};
+use tauri::{AppHandle, Emitter};
+
+/// Event name the UI listens to.
+pub const EVENT: &str = "desk-status";
+const REFRESH: Duration = Duration::from_secs(5);
+const SCANNER_REFRESH: Duration = Duration::from_secs(60);
+
+/// Background OCR of the app's pages; all zero until the app runs OCR itself (the CLI's `sohoa ocr` does
+/// not report here).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OcrProgress {
+    pub queued: u64,
+    pub done: u64,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeskStatus {
+    pub scanner: ScannerStatus,
+    pub token: TokenStatus,
+    pub vault: VaultStatus,
+    pub ocr: OcrProgress,
+}
+
+/// The latest status, shared between the feed thread and the `desk_status` command.
+#[derive(Default)]
+pub struct StatusFeed {
+    latest: Mutex<Option<DeskStatus>>,
+}
+
+impl StatusFeed {
+    pub fn latest(&self) -> Option<DeskStatus> {
+        self.latest.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Stores `next`; true when it differs from what the window last saw.
+    fn store(&self, next: &DeskStatus) -> bool {
+        let mut slot = self.latest.lock().unwrap_or_else(PoisonError::into_inner);
+        let changed = slot.as_ref() != Some(next);
+        *slot = Some(next.clone());
+        changed
+    }
+}
+
+/// How the app starts its own scanner worker: this executable, re-run with `scan-worker` (see main.rs).
+pub fn worker_command() -> Option<WorkerCommand> {
+    std::env::current_exe()
+        .ok()
+        .map(|exe| WorkerCommand::new(exe).arg("scan-worker"))
+}
+
+/// Starts the feed thread; it lives as long as the app.
+pub fn start(app: AppHandle, engine: Arc<Engine>, feed: Arc<StatusFeed>, training: bool) {
+    let (wake, woken) = mpsc::channel::<()>();
+    start_token_monitor(wake);
+    let spawned = std::thread::Builder::new()
+        .name("sohoa-status".to_owned())
+        .spawn(move || {
+            let mut scanner = ScannerStatus::checking();
+            let mut scanner_due = Instant::now();
+            loop {
+                if Instant::now() >= scanner_due {
+                    // Shown as "checking" first: discovery can take seconds.
+                    publish(&app, &feed, &engine, training, &scanner);
+                    scanner = sohoa_engine::scanner_status(worker_command());
+                    scanner_due = Instant::now() + SCANNER_REFRESH;
+                }
+                publish(&app, &feed, &engine, training, &scanner);
+                match woken.recv_timeout(REFRESH) {
+                    Ok(()) | Err(RecvTimeoutError::Timeout) => {}
+                    // No monitor (pcscd absent): keep polling on the timer alone.
+                    Err(RecvTimeoutError::Disconnected) => std::thread::sleep(REFRESH),
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "status feed not started");
+    }
+}
+
+fn publish(app: &AppHandle, feed: &StatusFeed, engine: &Engine, training: bool, scanner: &ScannerStatus) {
+    let vault = match engine.vault_status(training) {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::warn!(code = e.code(), "vault status unavailable");
+            return;
+        }
+    };
+    let next = DeskStatus {
+        scanner: scanner.clone(),
+        token: sohoa_engine::token_status(&[]),
+        vault,
+        ocr: OcrProgress::default(),
+    };
+    if feed.store(&next)
+        && let Err(e) = app.emit(EVENT, &next)
+    {
+        tracing::warn!(error = %e, "desk-status event not delivered");
+    }
+}
+
+/// Wakes the feed on every insert/remove so the bar changes at once; without pcscd the timer alone drives it.
+fn start_token_monitor(wake: mpsc::Sender<()>) {
+    let spawned = std::thread::Builder::new()
+        .name("sohoa-token-events".to_owned())
+        .spawn(move || match sohoa_engine::TokenMonitor::start() {
+            Ok(monitor) => {
+                for event in monitor.iter() {
+                    if event.is_err() || wake.send(()).is_err() {
+                        break;
+                    }
+                }
+            }
+            Err(e) => tracing::info!(code = e.code(), "no token events (PC/SC unavailable)"),
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "token monitor thread not started");
+    }
+}
