@@ -5,7 +5,9 @@
 //! views it returns are what both front ends display. Later stages (scan, imaging, OCR, PDF, signing,
 //! vault) plug in here, never in the front ends.
 
+mod backup;
 mod config;
+mod doctor;
 mod error;
 mod media;
 mod record_pdf;
@@ -19,12 +21,15 @@ use std::path::Path;
 use sohoa_core::catalog::Catalogs;
 use sohoa_store::{Store, TrashFilter};
 
+pub use backup::{APP_VERSION, restore_backup};
 pub use config::EngineConfig;
+pub use doctor::{Check, CheckStatus, DoctorOptions, DoctorReport, StatusCounts, run_doctor};
 pub use error::{EngineError, ErrorClass, FileProblem};
 pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;
 pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
 pub use sohoa_store::{Actor, AuditReport, IntegrityReport, ReconcileReport};
+pub use sohoa_store::{BackupError, BackupManifest, BackupReport, RestoreReport};
 pub use sohoa_store::{OutboxCounts, OutboxRow, OutboxState};
 pub use sohoa_vault::{Delivery, PassReport, VaultConfig};
 pub use vault::{EnqueueReport, Skipped};
