@@ -96,6 +96,12 @@ pub enum Command {
     Sign(crate::pdf_cmd::SignArgs),
     /// Verify signatures (integrity, signer, time, level, chain), or lint PDF/A with --pdfa.
     Verify(crate::verify_cmd::VerifyArgs),
+    /// Back up the data directory (consistent while the desk is in use); verified copies, manifest.
+    Backup(crate::backup_cmd::BackupArgs),
+    /// Restore a backup into --data-dir (empty, or --force), then verify the audit chain and every file.
+    Restore(crate::backup_cmd::RestoreArgs),
+    /// First-run check: OCR data, scanners, pcscd, PKCS#11 modules, trust anchors, data dir, vault.
+    Doctor(crate::doctor_cmd::DoctorArgs),
     /// List the field keys usable with --field.
     Fields {
         /// Only the fields that apply to this kind.

@@ -5,7 +5,9 @@
 //! code per error class, so scripts can tell "fix your input" from "the disk is full".
 
 mod args;
+mod backup_cmd;
 mod clean_cmd;
+mod doctor_cmd;
 mod extract_cmd;
 mod ocr_cmd;
 mod output;

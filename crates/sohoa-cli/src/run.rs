@@ -30,6 +30,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return crate::pdf_cmd::dispatch(crate::pdf_cmd::pdf(a, json), json);
         }
         Command::Devices => return crate::scan_cmd::devices(json),
+        Command::Doctor(a) => return crate::doctor_cmd::run(cli.data_dir.as_deref(), &a, json),
+        Command::Restore(a) => return crate::backup_cmd::restore(cli.data_dir.as_deref(), &a, json),
         Command::ScanWorker { driver } => {
             return Ok(sohoa_scan::worker::main_with_args(&["--driver".into(), driver]));
         }
@@ -88,6 +90,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(cmd) => audit(&engine, cmd, json),
+        Command::Backup(a) => crate::backup_cmd::backup(&engine, &a, json),
         Command::Sync(args) => crate::sync_cmd::run(&engine, args, json),
         Command::Pdf(a) => crate::pdf_cmd::dispatch(crate::pdf_cmd::pdf_record(&engine, a, json), json),
         Command::Sign(a) => crate::pdf_cmd::dispatch(crate::pdf_cmd::sign_record(&engine, a, json), json),
@@ -99,7 +102,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         | Command::Clean { .. }
         | Command::Ocr(_)
         | Command::Extract(_)
-        | Command::Verify(_) => Ok(ExitCode::SUCCESS),
+        | Command::Verify(_)
+        | Command::Restore(_)
+        | Command::Doctor(_) => Ok(ExitCode::SUCCESS),
     }
 }
 

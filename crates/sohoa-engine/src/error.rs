@@ -53,6 +53,8 @@ pub enum EngineError {
     NothingToImport,
     #[error(transparent)]
     Vault(#[from] sohoa_vault::VaultError),
+    #[error(transparent)]
+    Backup(#[from] sohoa_store::BackupError),
 }
 
 /// Why an input file was refused; each says what the officer can do about it.
@@ -88,6 +90,7 @@ impl EngineError {
             EngineError::Vault(sohoa_vault::VaultError::Store(e)) => store_class(e),
             EngineError::Vault(sohoa_vault::VaultError::Runtime(_)) => ErrorClass::Io,
             EngineError::Vault(_) => ErrorClass::Invalid,
+            EngineError::Backup(e) => backup_class(e),
             EngineError::Id(_)
             | EngineError::Field(_)
             | EngineError::Validation(_)
@@ -116,6 +119,7 @@ impl EngineError {
             EngineError::InfoOnlyHasNoFiles => "record.info_only_has_no_files",
             EngineError::NothingToImport => "import.no_files",
             EngineError::Vault(e) => e.code(),
+            EngineError::Backup(e) => e.code(),
         }
     }
 
@@ -155,6 +159,8 @@ impl EngineError {
             }
             EngineError::NothingToImport => "Chưa chọn tệp nào".to_owned(),
             EngineError::Vault(e) => e.message_vi(),
+            EngineError::Backup(sohoa_store::BackupError::Store(e)) => store_message_vi(e),
+            EngineError::Backup(e) => e.message_vi(),
         }
     }
 }
@@ -170,6 +176,18 @@ fn store_class(e: &StoreError) -> ErrorClass {
         StoreError::Locked { .. } => ErrorClass::Busy,
         StoreError::Io { .. } | StoreError::DiskFull { .. } => ErrorClass::Io,
         _ => ErrorClass::Integrity,
+    }
+}
+
+fn backup_class(e: &sohoa_store::BackupError) -> ErrorClass {
+    use sohoa_store::BackupError as B;
+    match e {
+        B::Exists { .. } | B::TargetNotEmpty { .. } => ErrorClass::Conflict,
+        B::TargetBusy { .. } => ErrorClass::Busy,
+        B::NotABackup { .. } | B::UnsupportedFormat { .. } => ErrorClass::Invalid,
+        B::Corrupt { .. } | B::VerificationFailed { .. } | B::SourceDamaged { .. } => ErrorClass::Integrity,
+        B::DiskFull { .. } | B::Io { .. } => ErrorClass::Io,
+        B::Store(e) => store_class(e),
     }
 }
 

@@ -5,8 +5,10 @@
 //! views it returns are what both front ends display. Later stages (scan, imaging, OCR, PDF, signing,
 //! vault) plug in here, never in the front ends.
 
+mod backup;
 mod config;
 mod desk_status;
+mod doctor;
 mod error;
 mod media;
 mod record_pdf;
@@ -20,11 +22,13 @@ use std::path::Path;
 use sohoa_core::catalog::Catalogs;
 use sohoa_store::{Store, TrashFilter};
 
+pub use backup::{APP_VERSION, restore_backup};
 pub use config::EngineConfig;
 pub use desk_status::{
     ScannerState, ScannerStatus, TOKEN_PROBE_TIMEOUT, TokenState, TokenStatus, VaultStatus, scanner_status,
     summarize_tokens, token_status,
 };
+pub use doctor::{Check, CheckStatus, DoctorOptions, DoctorReport, StatusCounts, run_doctor};
 pub use error::{EngineError, ErrorClass, FileProblem};
 pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;
@@ -34,6 +38,7 @@ pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
 pub use sohoa_scan::worker::{WorkerCommand, main_with_args as scan_worker_main};
 pub use sohoa_sign::{TokenEvent, TokenMonitor};
 pub use sohoa_store::{Actor, AuditReport, IntegrityReport, ReconcileReport};
+pub use sohoa_store::{BackupError, BackupManifest, BackupReport, RestoreReport};
 pub use sohoa_store::{OutboxCounts, OutboxRow, OutboxState};
 pub use sohoa_vault::{Delivery, PassReport, VaultConfig};
 pub use vault::{EnqueueReport, Skipped};

@@ -14,6 +14,7 @@
 //! Every mutating call writes its hash-chained audit entry in the same transaction as the change.
 
 mod audit;
+mod backup;
 mod blob;
 mod error;
 mod fault;
@@ -33,6 +34,10 @@ mod versions;
 #[cfg(test)]
 mod tests;
 
+pub use backup::{
+    BackupError, BackupReport, BlobEntry, Counts as BackupCounts, FileEntry, Manifest as BackupManifest,
+    RestoreOptions, RestoreReport, restore,
+};
 pub use error::StoreError;
 pub use fault::{DiskFullAfter, FaultInjector};
 pub use outbox_types::{OutboxCounts, OutboxRow, OutboxState};

@@ -60,6 +60,9 @@ pub struct Store {
     /// Blobs this handle stored that no committed version references yet (sha → outstanding puts).
     /// Clean-up passes never delete these: the caller is about to commit them.
     pub(crate) pending: Mutex<HashMap<String, u32>>,
+    /// Blobs a backup in progress has promised to copy (sha → backups holding it). Clean-up treats them
+    /// like `pending`, so a purge cannot delete a blob the backup's database snapshot still references.
+    pub(crate) pinned: Mutex<HashMap<String, u32>>,
     /// Held shared by every blob write and exclusively by clean-up, so clean-up never deletes a temp file
     /// that a thread of this process is still writing.
     pub(crate) writes: RwLock<()>,
@@ -105,6 +108,7 @@ impl Store {
             blobs,
             lock,
             pending: Mutex::new(HashMap::new()),
+            pinned: Mutex::new(HashMap::new()),
             writes: RwLock::new(()),
             last_reconcile: report,
         })
@@ -205,8 +209,15 @@ impl Store {
         self.pending.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Blobs clean-up must keep although no committed row references them: pending puts and blobs pinned
+    /// by a running backup.
     pub(crate) fn pending_snapshot(&self) -> HashMap<String, u32> {
-        self.pending_guard().clone()
+        let mut all = self.pending_guard().clone();
+        let pinned = self.pinned.lock().unwrap_or_else(PoisonError::into_inner);
+        for (sha, n) in pinned.iter() {
+            *all.entry(sha.clone()).or_insert(0) += n;
+        }
+        all
     }
 
     /// Runs a clean-up `f(store, exclusive)` with in-process blob writes paused and, if possible, the data
