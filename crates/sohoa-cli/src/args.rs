@@ -51,6 +51,8 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS", requires = "watch")]
         watch_for: Option<u64>,
     },
+    /// Local accounts of the desktop app (add, list, passwd, disable, enable).
+    User(crate::user_cmd::UserArgs),
     /// Send queued records to the ministry vault (training mode without SOHOA_VAULT_URL).
     Sync(SyncArgs),
     /// List scanners from every driver (id, driver, name, sources, duplex).

@@ -16,6 +16,7 @@ mod run;
 mod scan_cmd;
 mod sync_cmd;
 mod tokens_cmd;
+mod user_cmd;
 mod verify_cmd;
 
 use std::process::ExitCode;

@@ -17,7 +17,8 @@ pub const EXIT_BUSY: u8 = 8;
 
 pub fn exit_code(class: ErrorClass) -> u8 {
     match class {
-        ErrorClass::Invalid => EXIT_INVALID,
+        // Refused credentials or role: the caller's input (who they are) is what must change.
+        ErrorClass::Invalid | ErrorClass::Denied => EXIT_INVALID,
         ErrorClass::NotFound => EXIT_NOT_FOUND,
         ErrorClass::Conflict => EXIT_CONFLICT,
         ErrorClass::Io => EXIT_IO,

@@ -25,6 +25,8 @@ pub enum ErrorClass {
     Integrity,
     /// Another process holds the data directory.
     Busy,
+    /// Not signed in, wrong credentials, or the caller's role may not do this.
+    Denied,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +57,30 @@ pub enum EngineError {
     Vault(#[from] sohoa_vault::VaultError),
     #[error(transparent)]
     Backup(#[from] sohoa_store::BackupError),
+    #[error("a {role} may not {}", action.as_str())]
+    Forbidden {
+        action: crate::access::Action,
+        role: crate::access::Role,
+    },
+    /// Deliberately vague: which part was wrong is in the audit log, not in the answer.
+    #[error("wrong login or password, or the account is disabled or locked")]
+    AuthFailed,
+    #[error("sign in first")]
+    NotSignedIn,
+    #[error("unknown role '{0}' (expected officer, archivist, supervisor or administrator)")]
+    UnknownRole(String),
+    #[error("no such account")]
+    UnknownUser,
+    #[error("a login is 1 to 64 letters, digits, '.', '_' or '-'")]
+    InvalidLogin,
+    #[error("the display name is empty")]
+    InvalidDisplayName,
+    #[error("the password must have at least {min_chars} characters")]
+    WeakPassword { min_chars: usize },
+    #[error("password hashing failed: {0}")]
+    PasswordHash(String),
+    #[error("an administrator cannot disable their own account")]
+    DisableSelf,
 }
 
 /// Why an input file was refused; each says what the officer can do about it.
@@ -91,6 +117,16 @@ impl EngineError {
             EngineError::Vault(sohoa_vault::VaultError::Runtime(_)) => ErrorClass::Io,
             EngineError::Vault(_) => ErrorClass::Invalid,
             EngineError::Backup(e) => backup_class(e),
+            EngineError::Forbidden { .. } | EngineError::AuthFailed | EngineError::NotSignedIn => {
+                ErrorClass::Denied
+            }
+            EngineError::UnknownUser => ErrorClass::NotFound,
+            EngineError::PasswordHash(_) => ErrorClass::Integrity,
+            EngineError::DisableSelf => ErrorClass::Conflict,
+            EngineError::UnknownRole(_)
+            | EngineError::InvalidLogin
+            | EngineError::InvalidDisplayName
+            | EngineError::WeakPassword { .. } => ErrorClass::Invalid,
             EngineError::Id(_)
             | EngineError::Field(_)
             | EngineError::Validation(_)
@@ -120,6 +156,16 @@ impl EngineError {
             EngineError::NothingToImport => "import.no_files",
             EngineError::Vault(e) => e.code(),
             EngineError::Backup(e) => e.code(),
+            EngineError::Forbidden { .. } => "auth.forbidden",
+            EngineError::AuthFailed => "auth.failed",
+            EngineError::NotSignedIn => "auth.not_signed_in",
+            EngineError::UnknownRole(_) => "auth.unknown_role",
+            EngineError::UnknownUser => "auth.unknown_user",
+            EngineError::InvalidLogin => "auth.invalid_login",
+            EngineError::InvalidDisplayName => "auth.invalid_display_name",
+            EngineError::WeakPassword { .. } => "auth.weak_password",
+            EngineError::PasswordHash(_) => "auth.hash_failed",
+            EngineError::DisableSelf => "auth.disable_self",
         }
     }
 
@@ -161,6 +207,28 @@ impl EngineError {
             EngineError::Vault(e) => e.message_vi(),
             EngineError::Backup(sohoa_store::BackupError::Store(e)) => store_message_vi(e),
             EngineError::Backup(e) => e.message_vi(),
+            EngineError::Forbidden { action, role } => format!(
+                "Không có quyền: vai trò {} không được phép {}",
+                role.label_vi(),
+                action.label_vi()
+            ),
+            EngineError::AuthFailed => {
+                "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị khóa".to_owned()
+            }
+            EngineError::NotSignedIn => "Hãy đăng nhập trước".to_owned(),
+            EngineError::UnknownRole(r) => {
+                format!("Vai trò '{r}' không tồn tại (officer, archivist, supervisor, administrator)")
+            }
+            EngineError::UnknownUser => "Không có tài khoản này".to_owned(),
+            EngineError::InvalidLogin => {
+                "Tên đăng nhập gồm 1–64 chữ cái, chữ số, dấu '.', '_' hoặc '-'".to_owned()
+            }
+            EngineError::InvalidDisplayName => "Họ tên hiển thị không được để trống".to_owned(),
+            EngineError::WeakPassword { min_chars } => {
+                format!("Mật khẩu phải có ít nhất {min_chars} ký tự")
+            }
+            EngineError::PasswordHash(why) => format!("Lỗi xử lý mật khẩu: {why}"),
+            EngineError::DisableSelf => "Quản trị viên không thể tự khóa tài khoản của mình".to_owned(),
         }
     }
 }
@@ -173,6 +241,7 @@ fn store_class(e: &StoreError) -> ErrorClass {
         | StoreError::NotInTrash { .. }
         | StoreError::InTrash { .. } => ErrorClass::Conflict,
         StoreError::InvalidName { .. } | StoreError::InvalidId { .. } => ErrorClass::Invalid,
+        StoreError::Duplicate { .. } => ErrorClass::Conflict,
         StoreError::Locked { .. } => ErrorClass::Busy,
         StoreError::Io { .. } | StoreError::DiskFull { .. } => ErrorClass::Io,
         _ => ErrorClass::Integrity,
@@ -204,6 +273,7 @@ fn store_message_vi(e: &StoreError) -> String {
         StoreError::Io { .. } => format!("Lỗi đọc/ghi tệp: {e}"),
         StoreError::Locked { .. } => "Thư mục dữ liệu đang được chương trình khác sử dụng".to_owned(),
         StoreError::InvalidName { .. } => format!("Tên tệp không hợp lệ: {e}"),
+        StoreError::Duplicate { .. } => "Tên đăng nhập đã có người dùng".to_owned(),
         _ => format!("Lỗi kho dữ liệu: {e}"),
     }
 }

@@ -5,12 +5,16 @@
 //! views it returns are what both front ends display. Later stages (scan, imaging, OCR, PDF, signing,
 //! vault) plug in here, never in the front ends.
 
+mod access;
+mod accounts;
+mod acting;
 mod backup;
 mod config;
 mod desk_status;
 mod doctor;
 mod error;
 mod media;
+mod password;
 mod record_pdf;
 mod records;
 mod scan;
@@ -22,6 +26,11 @@ use std::path::Path;
 use sohoa_core::catalog::Catalogs;
 use sohoa_store::{Store, TrashFilter};
 
+pub use access::{Action, Caller, Role};
+pub use accounts::{
+    LOCKOUT_MINUTES, MAX_FAILED_ATTEMPTS, NewUserRequest, TRAINING_ACCOUNTS, UserView, normalize_login,
+};
+pub use acting::Acting;
 pub use backup::{APP_VERSION, restore_backup};
 pub use config::EngineConfig;
 pub use desk_status::{
@@ -30,6 +39,7 @@ pub use desk_status::{
 };
 pub use doctor::{Check, CheckStatus, DoctorOptions, DoctorReport, StatusCounts, run_doctor};
 pub use error::{EngineError, ErrorClass, FileProblem};
+pub use password::MIN_PASSWORD_CHARS;
 pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;
 pub use scan::{ScanRecordError, ScanRecordReport, scan_class};

@@ -35,6 +35,15 @@ pub(crate) fn today_vn() -> NaiveDate {
 
 impl Engine {
     pub fn create_record(&self, req: &NewRecordRequest) -> Result<RecordDetail, EngineError> {
+        self.create_record_by(&self.config.actor, req)
+    }
+
+    /// [`Engine::create_record`] attributed to `actor` (a signed-in account instead of the configured user).
+    pub(crate) fn create_record_by(
+        &self,
+        actor: &sohoa_store::Actor,
+        req: &NewRecordRequest,
+    ) -> Result<RecordDetail, EngineError> {
         let kind: RecordKind = req
             .kind
             .parse()
@@ -61,9 +70,7 @@ impl Engine {
         }
         meta.validate(&self.catalogs, today_vn())
             .map_err(EngineError::Validation)?;
-        let row = self
-            .store
-            .create_record(&self.config.actor, &to_new_record(&meta)?)?;
+        let row = self.store.create_record(actor, &to_new_record(&meta)?)?;
         tracing::info!(record = %row.id, kind = kind.as_str(), "record created");
         self.record_detail(&row.id)
     }

@@ -44,6 +44,9 @@ pub enum StoreError {
     SchemaTooNew { found: u32, supported: u32 },
     #[error("data directory {} is busy: {reason}", path.display())]
     Locked { path: PathBuf, reason: String },
+    /// A unique value (a user's login) is already taken.
+    #[error("{what} already exists")]
+    Duplicate { what: String },
     #[error("store is corrupt: {what}")]
     Corrupt { what: String },
 }
@@ -67,6 +70,7 @@ impl StoreError {
             StoreError::SchemaTooNew { .. } => "store.schema_too_new",
             StoreError::Locked { .. } => "store.locked",
             StoreError::Corrupt { .. } => "store.corrupt",
+            StoreError::Duplicate { .. } => "store.duplicate",
         }
     }
 

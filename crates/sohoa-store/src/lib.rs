@@ -29,6 +29,7 @@ mod store;
 mod text;
 mod trash;
 mod types;
+mod users;
 mod versions;
 
 #[cfg(test)]
@@ -48,6 +49,7 @@ pub use types::{
     MetadataRevision, MissingBlob, NewRecord, PurgeReport, ReconcileReport, RecordRow, RecordUpdate,
     StoredBlob, TrashFilter, VersionFile, VersionFileRow, VersionRow,
 };
+pub use users::{NewUser, UserRow};
 
 /// Hash that precedes the first audit entry.
 pub const AUDIT_GENESIS_HASH: &str = audit::ZERO_HASH;

@@ -202,6 +202,26 @@ CREATE TRIGGER outbox_no_delete_delivered BEFORE DELETE ON outbox WHEN OLD.state
 BEGIN SELECT RAISE(ABORT, 'an acknowledged outbox message cannot be deleted'); END;
 "#;
 
+/// Local accounts. `login` is the lookup key (NFC, lower-cased by the engine) and is unique; the hash is an
+/// Argon2id PHC string, so the CHECK refuses anything that is not (a plain password written by a bug). The
+/// lock-out columns live here, not in memory, so restarting the app does not reset a guessing attack.
+const V4_USERS: &str = r#"
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL UNIQUE CHECK (length(login) BETWEEN 1 AND 64),
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('officer', 'archivist', 'supervisor', 'administrator')),
+    password_hash TEXT NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
+    disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    failed_attempts INTEGER NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
+    locked_until_ms INTEGER,
+    training INTEGER NOT NULL DEFAULT 0 CHECK (training IN (0, 1)),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    password_changed_at TEXT NOT NULL
+) STRICT;
+"#;
+
 const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
@@ -218,10 +238,15 @@ const MIGRATIONS: &[Migration] = &[
         name: "vault outbox",
         sql: V3_OUTBOX,
     },
+    Migration {
+        version: 4,
+        name: "local user accounts",
+        sql: V4_USERS,
+    },
 ];
 
 /// The newest schema this build understands.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Applied version of an open database (0 for an empty one).
 pub(crate) fn current_version(conn: &Connection) -> Result<u32, StoreError> {

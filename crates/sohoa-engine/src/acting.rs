@@ -1,0 +1,75 @@
+//! The engine as seen by a signed-in caller: each call checks the permission table first and attributes its
+//! audit entries to the caller's account. The desktop shell uses only this; the CLI, which acts as the local
+//! system actor, may keep calling [`Engine`] directly.
+
+use sohoa_store::AuditReport;
+
+use crate::access::{Action, Caller};
+use crate::accounts::{NewUserRequest, UserView};
+use crate::{Engine, EngineError, NewRecordRequest, RecordDetail, RecordQuery, RecordSummary};
+
+/// A borrowed engine plus the caller every call is checked against.
+pub struct Acting<'e> {
+    engine: &'e Engine,
+    caller: &'e Caller,
+}
+
+impl Engine {
+    pub fn acting<'e>(&'e self, caller: &'e Caller) -> Acting<'e> {
+        Acting { engine: self, caller }
+    }
+}
+
+impl Acting<'_> {
+    pub fn caller(&self) -> &Caller {
+        self.caller
+    }
+
+    /// Where the data lives is shown in the header to anyone signed in.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.engine.data_dir()
+    }
+
+    fn require(&self, action: Action) -> Result<&Engine, EngineError> {
+        self.caller.require(action)?;
+        Ok(self.engine)
+    }
+
+    pub fn record_count(&self) -> Result<u64, EngineError> {
+        self.require(Action::ViewRecords)?.record_count()
+    }
+
+    pub fn list_records(&self, query: &RecordQuery) -> Result<Vec<RecordSummary>, EngineError> {
+        self.require(Action::ViewRecords)?.list_records(query)
+    }
+
+    pub fn record_detail(&self, id: &str) -> Result<RecordDetail, EngineError> {
+        self.require(Action::ViewRecords)?.record_detail(id)
+    }
+
+    pub fn create_record(&self, req: &NewRecordRequest) -> Result<RecordDetail, EngineError> {
+        let engine = self.require(Action::CreateRecord)?;
+        engine.create_record_by(&engine.actor_for(self.caller), req)
+    }
+
+    /// Verifying the audit chain is a control duty (supervisor, administrator).
+    pub fn audit_verify(&self) -> Result<AuditReport, EngineError> {
+        self.require(Action::ViewAudit)?.audit_verify()
+    }
+
+    pub fn list_users(&self) -> Result<Vec<UserView>, EngineError> {
+        self.engine.list_users(self.caller)
+    }
+
+    pub fn create_user(&self, req: &NewUserRequest) -> Result<UserView, EngineError> {
+        self.engine.create_user(Some(self.caller), req)
+    }
+
+    pub fn set_password(&self, login: &str, new_password: &str) -> Result<(), EngineError> {
+        self.engine.set_password(self.caller, login, new_password)
+    }
+
+    pub fn set_user_disabled(&self, login: &str, disabled: bool) -> Result<(), EngineError> {
+        self.engine.set_user_disabled(self.caller, login, disabled)
+    }
+}
