@@ -4,12 +4,14 @@
 
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use image::GrayImage;
-use leptess::tesseract::TessApi;
 use tracing::debug;
 
 use crate::error::OcrError;
+use crate::ffi::{Api, Stopped};
 use crate::page::PageText;
 use crate::tessdata::{Tessdata, find_tessdata};
 use crate::{omp, tsv};
@@ -22,6 +24,8 @@ pub const DEFAULT_DPI: u32 = 300;
 pub enum Psm {
     /// Full automatic layout analysis: whole pages.
     Auto = 3,
+    /// One column of text of variable sizes.
+    Column = 4,
     /// One uniform block: form zones, MRZ crops.
     Block = 6,
     /// One text line: single form fields.
@@ -66,8 +70,10 @@ impl OcrConfig {
 }
 
 pub struct OcrEngine {
-    api: TessApi,
+    api: Api,
     tessdata: Tessdata,
+    cancel: Arc<AtomicBool>,
+    superscripts: bool,
 }
 
 impl OcrEngine {
@@ -81,24 +87,43 @@ impl OcrEngine {
             lang: config.lang.clone(),
             dir: dir.clone(),
         };
-        // TessApi::new unwraps CString::new; the language and path are checked for NUL here.
-        if dir.contains('\0') {
-            return Err(init_err());
-        }
-        let api = TessApi::new(Some(&dir), &config.lang).map_err(|_| init_err())?;
+        let api = Api::new(&dir, &config.lang).ok_or_else(init_err)?;
         debug!(best = tessdata.best, dir = %dir, "tesseract engine ready");
-        Ok(OcrEngine { api, tessdata })
+        Ok(OcrEngine {
+            api,
+            tessdata,
+            cancel: Arc::new(AtomicBool::new(false)),
+            superscripts: true,
+        })
+    }
+
+    /// Turns the footnote-mark correction ([`crate::superscript`]) off or on (on by default); the CER
+    /// harness measures with and without it.
+    pub fn set_superscript_fix(&mut self, on: bool) {
+        self.superscripts = on;
+    }
+
+    /// The flag that stops the page being recognised (checked by Tesseract before each word): set it from
+    /// any thread and the running `recognize` returns [`OcrError::Cancelled`] within one word. The owner
+    /// clears it before the next page.
+    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.cancel)
     }
 
     pub fn tessdata(&self) -> &Tessdata {
         &self.tessdata
     }
 
-    fn set_var(&mut self, name: &str, value: &str) -> Result<(), OcrError> {
+    /// Sets a Tesseract parameter for the following pages of this engine (experiments, the CER harness).
+    pub fn set_var(&mut self, name: &str, value: &str) -> Result<(), OcrError> {
         let bad = || OcrError::BadOption(format!("{name}={value}"));
         let n = CString::new(name).map_err(|_| bad())?;
         let v = CString::new(value).map_err(|_| bad())?;
-        self.api.raw.set_variable(&n, &v).map_err(|_| bad())
+        if self.api.set_variable(&n, &v) {
+            Ok(())
+        } else {
+            Err(bad())
+        }
     }
 
     /// Recognises a whole greyscale page (Tesseract binarises it itself), without the
@@ -127,21 +152,27 @@ impl OcrEngine {
         if w < 3 || h < 3 {
             return Ok(PageText::empty(w, h, dpi));
         }
-        let wi = i32::try_from(w).map_err(|_| OcrError::BadOption("image too wide".into()))?;
-        let hi = i32::try_from(h).map_err(|_| OcrError::BadOption("image too tall".into()))?;
         self.set_var("tessedit_pageseg_mode", &(psm as u8).to_string())?;
         self.set_var("tessedit_char_whitelist", whitelist.unwrap_or(""))?;
-        self.api
-            .raw
-            .set_image(img.as_raw(), wi, hi, 1, wi)
-            .map_err(|_| OcrError::Recognize)?;
+        if !self.api.set_gray_image(img.as_raw(), w, h) {
+            return Err(OcrError::BadOption("image too large".into()));
+        }
         let dpi = if dpi < 70 { DEFAULT_DPI } else { dpi };
-        self.api.raw.set_source_resolution(dpi as i32);
-        self.api.raw.recognize().map_err(|_| OcrError::Recognize)?;
-        let tsv = self.api.get_tsv_text(0).map_err(|_| OcrError::Recognize)?;
-        let page = tsv::parse_tsv(&tsv, w, h, dpi)?;
+        self.api.set_source_resolution(dpi);
+        let recognized = self.api.recognize(&self.cancel);
         if whitelist.is_some() {
             self.set_var("tessedit_char_whitelist", "")?;
+        }
+        match recognized {
+            Ok(()) => {}
+            Err(Stopped::Cancelled) => return Err(OcrError::Cancelled),
+            Err(Stopped::Failed) => return Err(OcrError::Recognize),
+        }
+        let tsv = self.api.tsv().ok_or(OcrError::Recognize)?;
+        let mut page = tsv::parse_tsv(&tsv, w, h, dpi)?;
+        if whitelist.is_none() && self.superscripts {
+            let symbols = self.api.symbols();
+            crate::superscript::fix(&mut page, &symbols);
         }
         Ok(page)
     }

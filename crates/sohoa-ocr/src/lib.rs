@@ -8,8 +8,10 @@
 
 pub mod engine;
 pub mod error;
+mod ffi;
 pub mod omp;
 pub mod page;
+mod superscript;
 pub mod tessdata;
 pub mod tsv;
 
@@ -22,4 +24,4 @@ pub mod extract;
 pub mod pool;
 
 pub use extract::{DocKind, Extraction, Extractor, Field, KindHint, Profiles, Source, Status};
-pub use pool::{JobId, OcrEvent, OcrPool, PageInput, Priority, Progress};
+pub use pool::{JobId, OcrEvent, OcrPool, PageInput, Priority, Progress, clean_file};

@@ -5,12 +5,14 @@
 //! queue ([`OcrPool::set_priority`]); equal priorities run in submission order. Results and
 //! progress arrive as [`OcrEvent`]s on one channel the engine or UI listens to.
 //!
-//! Cancellation: a queued job is removed at once. Tesseract cannot be interrupted through
-//! leptess (its `Recognize` takes no monitor here), so a job already running finishes and its
-//! result is dropped, reported as cancelled.
+//! Cancellation: a queued job is removed at once; a running one is stopped inside Tesseract, which
+//! asks the job's cancel flag before each word ([`OcrEngine::cancel_flag`]), and is reported as
+//! cancelled. Clean-up and layout analysis before the first word cannot be interrupted (a fraction
+//! of a second); the result of a job cancelled then is dropped.
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
@@ -100,7 +102,8 @@ struct State {
     heap: BinaryHeap<Entry>,
     /// Queued jobs: input and current priority (heap entries with another priority are stale).
     queued: HashMap<JobId, (PageInput, Priority)>,
-    running: HashSet<JobId>,
+    /// Running jobs and the cancel flag of the engine running each.
+    running: HashMap<JobId, Arc<AtomicBool>>,
     cancel_running: HashSet<JobId>,
     next_id: JobId,
     seq: u64,
@@ -244,7 +247,8 @@ impl OcrPool {
             self.shared.send(progress);
             return true;
         }
-        if st.running.contains(&id) {
+        if let Some(flag) = st.running.get(&id) {
+            flag.store(true, Ordering::Relaxed);
             st.cancel_running.insert(id);
             return true;
         }
@@ -255,7 +259,7 @@ impl OcrPool {
     pub fn cancel_all(&self) {
         let ids: Vec<JobId> = {
             let st = self.shared.lock();
-            st.queued.keys().chain(st.running.iter()).copied().collect()
+            st.queued.keys().chain(st.running.keys()).copied().collect()
         };
         for id in ids {
             self.cancel(id);
@@ -296,6 +300,7 @@ fn next_job(st: &mut State) -> Option<(JobId, PageInput)> {
 }
 
 fn worker_loop(shared: &Shared, mut engine: OcrEngine) {
+    let flag = engine.cancel_flag();
     loop {
         let (id, input) = {
             let mut st = shared.lock();
@@ -304,7 +309,9 @@ fn worker_loop(shared: &Shared, mut engine: OcrEngine) {
                     return;
                 }
                 if let Some(job) = next_job(&mut st) {
-                    st.running.insert(job.0);
+                    // Cleared under the lock: a cancel can only set it once the job is listed as running.
+                    flag.store(false, Ordering::Relaxed);
+                    st.running.insert(job.0, Arc::clone(&flag));
                     break job;
                 }
                 st = shared.ready.wait(st).unwrap_or_else(|p| p.into_inner());
@@ -337,8 +344,9 @@ fn worker_loop(shared: &Shared, mut engine: OcrEngine) {
 /// Resolution of a cleaned page when neither the file nor the paper size tells: what desks scan at.
 const CLEAN_FALLBACK_DPI: f64 = 300.0;
 
-/// Decodes (with sohoa-imaging's limits) and cleans a page, then makes the OCR grey image of it.
-fn cleaned_gray(path: &std::path::Path) -> Result<(GrayImage, u32), OcrError> {
+/// Decodes (with sohoa-imaging's limits) and cleans a page file: the cleaned page (colour kept, for the
+/// PDF) and its resolution. Word boxes of OCR on this page are in its pixels.
+pub fn clean_file(path: &std::path::Path) -> Result<(image::DynamicImage, u32), OcrError> {
     let image_err = |e: sohoa_imaging::ImagingError| OcrError::Image {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -353,7 +361,13 @@ fn cleaned_gray(path: &std::path::Path) -> Result<(GrayImage, u32), OcrError> {
         .unwrap_or(CLEAN_FALLBACK_DPI)
         .round()
         .clamp(70.0, 2400.0) as u32;
-    Ok((crate::engine::ocr_gray(out.image), dpi))
+    Ok((out.image, dpi))
+}
+
+/// Decodes and cleans a page, then makes the OCR grey image of it.
+fn cleaned_gray(path: &std::path::Path) -> Result<(GrayImage, u32), OcrError> {
+    let (image, dpi) = clean_file(path)?;
+    Ok((crate::engine::ocr_gray(image), dpi))
 }
 
 fn run_job(engine: &mut OcrEngine, input: PageInput) -> Result<PageText, OcrError> {

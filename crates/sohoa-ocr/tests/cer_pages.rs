@@ -28,7 +28,9 @@ fn cer_per_page_and_overall() {
         let (e, n) = cer::errors(&truth, &page.text);
         let rate = e as f64 / n as f64;
         eprintln!("{}: CER {:.3}% ({e}/{n})", c.truth.label, 100.0 * rate);
-        assert!(rate <= 0.01, "{}: CER {:.3}%", c.truth.label, 100.0 * rate);
+        // Measured 0.225 %, 0.207 %, 0.000 % (2026-11-22, with the footnote-mark correction); one or two
+        // more misread characters on a page stay under the bound, a regression does not.
+        assert!(rate <= 0.004, "{}: CER {:.3}%", c.truth.label, 100.0 * rate);
         assert!(page.word_count() > 50);
         assert!(
             page.words()
@@ -39,7 +41,8 @@ fn cer_per_page_and_overall() {
     }
     let overall = errors as f64 / chars as f64;
     eprintln!("overall CER {:.3}% ({errors}/{chars})", 100.0 * overall);
-    assert!(overall <= 0.004, "overall CER {:.3}%", 100.0 * overall);
+    // Measured 0.138 % (6/4352); the held-out target is 0.14 %.
+    assert!(overall <= 0.002, "overall CER {:.3}%", 100.0 * overall);
 }
 
 #[test]

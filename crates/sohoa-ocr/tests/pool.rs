@@ -110,3 +110,63 @@ fn missing_language_fails_at_start_not_per_page() {
     let err = OcrPool::new(&cfg, Some(2)).err().unwrap();
     assert_eq!(err.code(), "ocr.tessdata_missing");
 }
+
+/// A cancel reaches the page Tesseract is recognising (its monitor asks before each word): the job
+/// ends well within a word's time instead of after the whole page, and the same engine then reads
+/// the next page normally.
+#[test]
+fn cancel_stops_the_page_being_recognised() {
+    let (pool, events) = OcrPool::new(&OcrConfig::default(), Some(1)).unwrap();
+    let full = render_page(&PageSpec {
+        seed: 5,
+        ..PageSpec::default()
+    })
+    .unwrap();
+    let gray = Arc::new(image::DynamicImage::ImageRgb8(full.image).into_luma8());
+    let t0 = std::time::Instant::now();
+    let whole = pool.submit(PageInput::Image(Arc::clone(&gray), 300), Priority::Normal);
+    let full_time = loop {
+        if let OcrEvent::Done { id, result } = events.recv_timeout(Duration::from_secs(120)).unwrap() {
+            assert_eq!(id, whole);
+            assert!(result.unwrap().word_count() > 100);
+            break t0.elapsed();
+        }
+    };
+
+    let job = pool.submit(PageInput::Image(gray, 300), Priority::Normal);
+    let next = pool.submit(small_page("Trang sau"), Priority::Normal);
+    let started = loop {
+        if let OcrEvent::Started { id } = events.recv_timeout(Duration::from_secs(30)).unwrap() {
+            assert_eq!(id, job);
+            break std::time::Instant::now();
+        }
+    };
+    // Past layout analysis, into word recognition (the page takes `full_time` in all).
+    std::thread::sleep(full_time / 3);
+    let asked = std::time::Instant::now();
+    assert!(pool.cancel(job));
+    let latency = loop {
+        match events.recv_timeout(Duration::from_secs(120)).unwrap() {
+            OcrEvent::Cancelled { id } if id == job => break asked.elapsed(),
+            OcrEvent::Done { id, .. } if id == job => panic!("the page ran to its end"),
+            _ => {}
+        }
+    };
+    eprintln!(
+        "full page {full_time:?}; cancelled {:?} after start, {latency:?} after the request",
+        started.elapsed()
+    );
+    // Unloaded, a page takes 3-4 s and the cancel lands in well under 100 ms (one word); on a loaded
+    // machine everything stretches alike, so the bound is relative: at most 5 % of the page's time.
+    assert!(
+        latency * 20 < full_time,
+        "cancel took {latency:?} of a {full_time:?} page"
+    );
+    let text = loop {
+        if let OcrEvent::Done { id, result } = events.recv_timeout(Duration::from_secs(60)).unwrap() {
+            assert_eq!(id, next);
+            break result.unwrap().text;
+        }
+    };
+    assert_eq!(text, "Trang sau");
+}
