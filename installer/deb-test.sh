@@ -128,8 +128,10 @@ echo "$version"
 [[ "$version" == sohoa* ]] || die "sohoa --version printed '$version'"
 ok "sohoa --version"
 
-# DOCTOR (lead: enable at merge, once `sohoa doctor` exists on main; remove the fallback block below it):
-# in_root sohoa doctor --json >"$target/tmp/doctor.json" && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d else 1)' "$target/tmp/doctor.json" && ok "sohoa doctor --json"
+# DOCTOR — lead: uncomment the next line at merge, once `sohoa doctor` is on the branch (the checks below stay).
+# It needs the report and OCR data, scanners (SANE loads), PKCS#11 modules and the data directory ok; pcscd is
+# not running in a chroot and no vault is configured, so the exit code 7 ("desk not ready") is accepted.
+#DOCTOR { in_root sohoa --json doctor >"$target/tmp/doctor.json" || [ $? -eq 7 ]; } && /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); s={c["id"]: c["status"] for c in r["checks"]}; print(s); bad=[k for k in ("ocr.tessdata","scan.devices","pkcs11.modules","data_dir.writable") if s.get(k) not in ("ok","warn")]; sys.exit(1 if bad else 0)' "$target/tmp/doctor.json" && ok "sohoa doctor --json from the installed package" || die "sohoa doctor in the clean root: see $target/tmp/doctor.json"
 
 step "data: catalogues, store, scanners, OCR"
 fields=$(in_root sohoa --json fields --kind id-card)

@@ -4,6 +4,7 @@
 pub mod api;
 mod commands;
 pub mod error;
+pub mod updater;
 
 use sohoa_engine::{Engine, EngineConfig};
 use tracing_subscriber::EnvFilter;
@@ -36,7 +37,7 @@ pub fn run() -> anyhow::Result<()> {
     if let Err(err) = &engine {
         tracing::error!(code = %err.code, "engine did not open; the window will show the reason");
     }
-    tauri::Builder::default()
+    updater::register(tauri::Builder::default())
         .manage(Shell::new(engine))
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
