@@ -17,7 +17,9 @@ declare -A GROUPS_PKGS=(
   # Real components the tests start: a virtual display, the WebKit WebDriver, SQLite shell for inspection.
   # Token simulators (SoftHSM2, vsmartcard's virtual reader), outside PDF validators (poppler's pdfsig,
   # qpdf, pikepdf) and the benchmark anchors (unpaper, OCRmyPDF); python3-venv hosts pyHanko (PyPI only).
-  [test]="xvfb xauth webkit2gtk-driver sqlite3 procps softhsm2 vsmartcard-vpcd poppler-utils qpdf python3-pikepdf unpaper ocrmypdf python3-venv fonts-liberation2"
+  # debootstrap builds the clean Debian 12 root the .deb is installed into (installer/deb-test.sh), which
+  # also checks the Windows bundle configuration against the Tauri CLI's schema (python3-jsonschema).
+  [test]="xvfb xauth webkit2gtk-driver sqlite3 procps softhsm2 vsmartcard-vpcd poppler-utils qpdf python3-pikepdf unpaper ocrmypdf python3-venv fonts-liberation2 debootstrap python3-jsonschema"
 )
 
 groups=("$@")

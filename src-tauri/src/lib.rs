@@ -5,6 +5,7 @@ pub mod api;
 mod commands;
 pub mod error;
 mod status;
+pub mod updater;
 
 use sohoa_engine::{Engine, EngineConfig};
 use tracing_subscriber::EnvFilter;
@@ -41,7 +42,7 @@ pub fn run() -> anyhow::Result<()> {
     let feed = std::sync::Arc::new(status::StatusFeed::default());
     let feed_engine = shell.engine_handle();
     let setup_feed = std::sync::Arc::clone(&feed);
-    tauri::Builder::default()
+    updater::register(tauri::Builder::default())
         .manage(shell)
         .manage(feed)
         .setup(move |app| {

@@ -4,7 +4,8 @@
 //! but more accurate tessdata_best model is used automatically when an administrator has
 //! installed it, because the officer should get the best text the machine has without a
 //! setting. Order: `SOHOA_TESSDATA` (explicit), a `tessdata_best` directory, then
-//! `TESSDATA_PREFIX`, then the distribution's directories.
+//! `TESSDATA_PREFIX`, then `tessdata` beside the executable (where the Windows installer puts the
+//! models it ships), then the distribution's directories.
 
 use std::path::{Path, PathBuf};
 
@@ -48,6 +49,13 @@ fn prefix_candidates(prefix: &Path) -> [PathBuf; 2] {
     [prefix.to_path_buf(), prefix.join("tessdata")]
 }
 
+/// `tessdata` in the executable's directory: the Windows bundle ships the models as resources there, and a
+/// user-installed Tesseract elsewhere on the desk must not be needed.
+fn beside_exe() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.join("tessdata"))
+}
+
 /// Finds the directory for `lang` (a Tesseract language string such as `vie` or `vie+eng`).
 pub fn find_tessdata(lang: &str) -> Result<Tessdata, OcrError> {
     let mut searched: Vec<PathBuf> = Vec::new();
@@ -63,6 +71,9 @@ pub fn find_tessdata(lang: &str) -> Result<Tessdata, OcrError> {
             let best = dir.to_string_lossy().contains("best");
             candidates.push((dir, best));
         }
+    }
+    if let Some(dir) = beside_exe() {
+        candidates.push((dir, false));
     }
     candidates.extend(SYSTEM_DIRS.iter().map(|d| (PathBuf::from(d), false)));
     for (dir, best) in candidates {
@@ -98,6 +109,12 @@ mod tests {
         assert_eq!(err.code(), "ocr.tessdata_missing");
         assert!(err.to_string().contains("/usr/share/tesseract-ocr/5/tessdata"));
         assert!(err.message_vi().contains("tesseract-ocr-xxx-no-such-lang"));
+        let beside = std::env::current_exe()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join("tessdata");
+        assert!(err.to_string().contains(&beside.display().to_string()), "{err}");
     }
 
     #[test]

@@ -16,11 +16,26 @@ use x509_cert::Certificate;
 use crate::SignError;
 use crate::cert::{self, CertInfo};
 
-/// Where the trust anchors live when nothing is configured: `SOHOA_TRUST_DIR`, else `assets/trust`.
+/// Where the trust anchors live when nothing is configured: `SOHOA_TRUST_DIR`; else the installed
+/// directory beside the program (`<prefix>/share/sohoa/trust` from the Debian package, `trust\` next to the
+/// Windows executables), found from the executable so an installed `sohoa` works from any working
+/// directory; else `assets/trust` of a development checkout.
 pub fn default_trust_dir() -> PathBuf {
-    std::env::var_os("SOHOA_TRUST_DIR")
-        .map(PathBuf::from)
+    if let Some(dir) = std::env::var_os("SOHOA_TRUST_DIR") {
+        return PathBuf::from(dir);
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| installed_trust_dir(&exe))
         .unwrap_or_else(|| PathBuf::from("assets/trust"))
+}
+
+/// The installed trust directory for a program at `exe`, if the package created one.
+pub fn installed_trust_dir(exe: &Path) -> Option<PathBuf> {
+    let bin_dir = exe.parent()?;
+    [bin_dir.join("../share/sohoa/trust"), bin_dir.join("trust")]
+        .into_iter()
+        .find(|p| p.is_dir())
 }
 
 struct Entry {

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds the Debian package of SoHoa Desk with the Tauri bundler (npm's @tauri-apps/cli, a prebuilt binary).
+#   installer/deb-build.sh            # debug profile: reuses the build `./dev test`'s desktop e2e test made (CI)
+#   installer/deb-build.sh --release  # the package that goes to desks (optimised, no debug info)
+# The last line printed is the path of the .deb. Package contents and Depends: src-tauri/tauri.conf.json
+# (bundle.linux.deb); the `sohoa` CLI is staged into src-tauri/binaries/ (gitignored) and installed as
+# /usr/bin/sohoa. With TAURI_SIGNING_PRIVATE_KEY set, a release build also writes the signed updater
+# artifacts (src-tauri/tauri.release.conf.json; installer/UPDATES.md).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+profile=debug
+case "${1:-}" in
+  "") ;;
+  --release) profile=release ;;
+  *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
+say() { printf '== %s\n' "$*" >&2; }
+
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  say "UI packages (npm ci)"
+  npm --prefix ui ci --no-audit --no-fund >&2
+fi
+say "UI build"
+npm --prefix ui run build >&2
+
+cargo_flags=()
+tauri_flags=(--bundles deb --ci)
+if [ "$profile" = release ]; then
+  cargo_flags+=(--release)
+  if [ -n "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
+    tauri_flags+=(--config tauri.release.conf.json)
+  fi
+else
+  tauri_flags+=(--debug)
+fi
+
+say "sohoa CLI ($profile)"
+cargo build -p sohoa-cli "${cargo_flags[@]}" >&2
+# Stripped: the debug profile keeps DWARF of the workspace crates, which desks never need (a debug package
+# is only for CI). Written via a temporary name so an interrupted run never leaves half a binary behind.
+mkdir -p src-tauri/binaries
+cp "$CARGO_TARGET_DIR/$profile/sohoa" src-tauri/binaries/sohoa.tmp
+strip --strip-debug src-tauri/binaries/sohoa.tmp
+mv -f src-tauri/binaries/sohoa.tmp src-tauri/binaries/sohoa
+
+say "tauri build ${tauri_flags[*]}"
+(cd src-tauri && ../ui/node_modules/.bin/tauri build "${tauri_flags[@]}" >&2)
+
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+deb="$CARGO_TARGET_DIR/$profile/bundle/deb/sohoa-desk_${version}_amd64.deb"
+[ -f "$deb" ] || { echo "deb-build: expected $deb, not found" >&2; exit 1; }
+echo "$deb"
