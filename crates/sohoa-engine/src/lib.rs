@@ -8,6 +8,7 @@
 mod config;
 mod error;
 mod media;
+mod ocr;
 mod record_pdf;
 mod records;
 mod scan;
@@ -21,6 +22,7 @@ use sohoa_store::{Store, TrashFilter};
 
 pub use config::EngineConfig;
 pub use error::{EngineError, ErrorClass, FileProblem};
+pub use ocr::{OCR_MEDIA_TYPE, RecordOcrError, RecordOcrReport, ocr_file_name};
 pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;
 pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
