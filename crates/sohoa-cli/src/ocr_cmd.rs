@@ -20,11 +20,15 @@ use crate::output::{EXIT_INTERNAL, EXIT_INVALID, EXIT_IO, EXIT_NOT_FOUND, print_
 
 #[derive(Debug, Args)]
 pub struct OcrArgs {
-    #[arg(required = true, value_name = "PAGE")]
+    #[arg(required_unless_present = "record", value_name = "PAGE")]
     pub pages: Vec<PathBuf>,
     /// Output directory (created if missing).
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "record")]
+    pub out: Option<PathBuf>,
+    /// Read the pages of a record's current version and store the words with the record (a new version
+    /// with one `<page>.ocr.json` per image), so `sohoa pdf/sign --record` get the text layer.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["pages", "out", "no_clean"])]
+    pub record: Option<String>,
     /// Tesseract language(s), e.g. `vie` or `vie+eng`.
     #[arg(long, default_value = "vie")]
     pub lang: String,
@@ -88,12 +92,13 @@ pub fn run(a: &OcrArgs, json: bool) -> anyhow::Result<ExitCode> {
 }
 
 fn ocr(a: &OcrArgs, json: bool) -> Result<ExitCode, OcrError> {
+    let out = a.out.clone().unwrap_or_default();
     for p in &a.pages {
         if !p.is_file() {
             return Err(OcrError::NotFound(p.clone()));
         }
     }
-    std::fs::create_dir_all(&a.out).map_err(|e| io_err(&a.out, e))?;
+    std::fs::create_dir_all(&out).map_err(|e| io_err(&out, e))?;
     let config = OcrConfig {
         lang: a.lang.clone(),
         tessdata: None,
@@ -138,8 +143,8 @@ fn ocr(a: &OcrArgs, json: bool) -> Result<ExitCode, OcrError> {
         let stem = input
             .file_stem()
             .map_or_else(|| "page".into(), |s| s.to_string_lossy().into_owned());
-        let txt = a.out.join(format!("{stem}.txt"));
-        let js = a.out.join(format!("{stem}.json"));
+        let txt = out.join(format!("{stem}.txt"));
+        let js = out.join(format!("{stem}.json"));
         let mut text = page.text.clone();
         if !text.is_empty() {
             text.push('\n');
@@ -162,7 +167,7 @@ fn ocr(a: &OcrArgs, json: bool) -> Result<ExitCode, OcrError> {
         });
     }
     if json {
-        print_json(&summaries).map_err(|e| io_err(&a.out, std::io::Error::other(e.to_string())))?;
+        print_json(&summaries).map_err(|e| io_err(&out, std::io::Error::other(e.to_string())))?;
     } else {
         for s in &summaries {
             if s.blank {
@@ -176,4 +181,51 @@ fn ocr(a: &OcrArgs, json: bool) -> Result<ExitCode, OcrError> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Call before the engine opens the store: the process restarts once with `OMP_THREAD_LIMIT=1`
+/// (see sohoa_ocr::omp), which must not happen while the data directory is locked.
+pub fn prepare_record() {
+    sohoa_ocr::omp::reexec_with_thread_limit();
+}
+
+/// `sohoa ocr --record ID`. Chosen over OCR inside `sohoa pdf/sign --record`: OCR is the slow stage
+/// (seconds per page) that the app runs in the background right after scanning, and it commits a
+/// version; building or signing a PDF must neither take that long nor change the record behind the
+/// officer's back — the officer signs what was checked.
+pub fn run_record(engine: &sohoa_engine::Engine, a: &OcrArgs, json: bool) -> anyhow::Result<ExitCode> {
+    let id = a.record.clone().unwrap_or_default();
+    let config = OcrConfig {
+        lang: a.lang.clone(),
+        tessdata: None,
+    };
+    match engine.ocr_record(&id, &config, a.workers) {
+        Ok(r) => {
+            if json {
+                print_json(&r)?;
+            } else if let Some(v) = r.version {
+                println!(
+                    "Đã nhận dạng chữ {} trang của hồ sơ {} ({} từ, {} trang trắng) — phiên bản {v}",
+                    r.pages, r.record_id, r.words, r.blank
+                );
+            } else {
+                println!("Hồ sơ {} đã có chữ nhận dạng cho mọi trang", r.record_id);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            let exit = match &e {
+                sohoa_engine::RecordOcrError::Engine(e) => crate::output::exit_code(e.class()),
+                sohoa_engine::RecordOcrError::Ocr(e) => return Ok(report(e, json)),
+                sohoa_engine::RecordOcrError::NoImages => EXIT_INVALID,
+                sohoa_engine::RecordOcrError::Encode(_) => EXIT_INTERNAL,
+            };
+            if json {
+                let body = serde_json::json!({"ok": false, "error": {"code": e.code(), "message": e.message_vi(), "message_en": e.to_string()}});
+                println!("{body}");
+            }
+            eprintln!("sohoa: {} — {} [{}]", e.message_vi(), e, e.code());
+            Ok(ExitCode::from(exit))
+        }
+    }
 }

@@ -16,7 +16,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return list_fields(kind.as_deref(), json);
     }
     if let Command::Ocr(a) = &cli.command {
-        return crate::ocr_cmd::run(a, json);
+        if a.record.is_none() {
+            return crate::ocr_cmd::run(a, json);
+        }
+        crate::ocr_cmd::prepare_record();
     }
     if let Command::Extract(a) = &cli.command {
         return crate::extract_cmd::run(a, json);
@@ -95,13 +98,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(args) => crate::user_cmd::run(&engine, &args, json),
         Command::Pdf(a) => crate::pdf_cmd::dispatch(crate::pdf_cmd::pdf_record(&engine, a, json), json),
         Command::Sign(a) => crate::pdf_cmd::dispatch(crate::pdf_cmd::sign_record(&engine, a, json), json),
+        Command::Ocr(a) => crate::ocr_cmd::run_record(&engine, &a, json),
         Command::Fields { .. }
         | Command::Tokens { .. }
         | Command::Devices
         | Command::Scan(_)
         | Command::ScanWorker { .. }
         | Command::Clean { .. }
-        | Command::Ocr(_)
         | Command::Extract(_)
         | Command::Verify(_)
         | Command::Restore(_)

@@ -14,6 +14,7 @@ mod desk_status;
 mod doctor;
 mod error;
 mod media;
+mod ocr;
 mod password;
 mod record_pdf;
 mod records;
@@ -39,6 +40,7 @@ pub use desk_status::{
 };
 pub use doctor::{Check, CheckStatus, DoctorOptions, DoctorReport, StatusCounts, run_doctor};
 pub use error::{EngineError, ErrorClass, FileProblem};
+pub use ocr::{OCR_MEDIA_TYPE, RecordOcrError, RecordOcrReport, ocr_file_name};
 pub use password::MIN_PASSWORD_CHARS;
 pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;

@@ -40,12 +40,15 @@ pub struct RecordPdfReport {
     pub record_id: String,
     pub version: u32,
     pub pages: usize,
+    /// Pages whose words were stored (`sohoa ocr --record`) and form the invisible text layer.
+    pub text_pages: usize,
     pub bytes: usize,
 }
 
 impl Engine {
-    /// Builds the PDF/A of `id`'s current version. The text layer stays empty until the OCR stage stores
-    /// its words with the version (the OCR issue); the caller decides where the bytes go.
+    /// Builds the PDF/A of `id`'s current version, with the invisible text layer from the OCR words stored
+    /// in that version (`<image name>.ocr.json`, see [`Engine::ocr_record`]); pages without stored words
+    /// get no text layer. The caller decides where the bytes go.
     pub fn record_pdf(
         &self,
         id: &str,
@@ -60,9 +63,15 @@ impl Engine {
             .map(|v| v.files.as_slice())
             .unwrap_or_default();
         let mut pages = Vec::new();
+        let mut text_pages = 0;
         for f in files.iter().filter(|f| f.media_type.starts_with("image/")) {
             let path = self.store.blob_path(&f.sha256).map_err(EngineError::from)?;
-            pages.push(sohoa_pdf::input::load_image_page(&path, fallback_dpi)?);
+            let mut page = sohoa_pdf::input::load_image_page(&path, fallback_dpi)?;
+            if let Some(ocr) = self.stored_words(files, &f.name, page.image.dimensions())? {
+                text_pages += usize::from(!ocr.words.is_empty());
+                page.words = ocr.words;
+            }
+            pages.push(page);
         }
         if pages.is_empty() {
             return Err(RecordPdfError::NoImages);
@@ -89,6 +98,7 @@ impl Engine {
             record_id: detail.summary.id,
             version,
             pages: pages.len(),
+            text_pages,
             bytes: bytes.len(),
         };
         Ok((bytes, report))
