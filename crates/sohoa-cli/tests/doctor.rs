@@ -2,7 +2,6 @@
 //! pcscd with the vpcd reader, SoftHSM and OpenSC modules) and with each thing broken on purpose.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[allow(dead_code)]
 mod support;
 
 use std::path::Path;
