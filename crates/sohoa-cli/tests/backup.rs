@@ -180,9 +180,7 @@ fn damaged_backups_and_occupied_targets_are_refused() {
 
     // A flipped byte in the database snapshot: exit 7, target not created.
     let db = out.join("sohoa.db");
-    let mut perms = std::fs::metadata(&db).unwrap().permissions();
-    perms.set_readonly(false);
-    std::fs::set_permissions(&db, perms).unwrap();
+    std::fs::set_permissions(&db, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
     let mut bytes = std::fs::read(&db).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 1;
