@@ -180,10 +180,7 @@ fn damaged_backups_and_occupied_targets_are_refused() {
 
     // A flipped byte in the database snapshot: exit 7, target not created.
     let db = out.join("sohoa.db");
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
+    std::fs::set_permissions(&db, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
     let mut bytes = std::fs::read(&db).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 1;

@@ -127,13 +127,9 @@ fn copy_in(from: &Path, staging: &mut Staging, manifest: &Manifest) -> Result<()
     let dst = staging.file_path(Path::new(DB_FILE))?;
     copy_verified(&from.join(DB_FILE), &dst, db.size, &db.sha256)
         .map_err(|f| damaged(f, "the database snapshot", db.size))?;
-    // The store writes its database; only blobs stay read-only.
-    let mut perms = fs::metadata(&dst)
-        .map_err(|e| BackupError::io(&dst, e))?
-        .permissions();
-    #[allow(clippy::permissions_set_readonly_false)]
-    perms.set_readonly(false);
-    fs::set_permissions(&dst, perms).map_err(|e| BackupError::io(&dst, e))?;
+    // The store writes its database (owner only: it holds personal data); only blobs stay read-only.
+    fs::set_permissions(&dst, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .map_err(|e| BackupError::io(&dst, e))?;
     for blob in &manifest.blobs {
         let rel = blob_rel_path(&blob.sha256);
         let dst = staging.file_path(&rel)?;
