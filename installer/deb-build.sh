@@ -48,8 +48,16 @@ cp "$CARGO_TARGET_DIR/$profile/sohoa" src-tauri/binaries/sohoa.tmp
 strip --strip-debug src-tauri/binaries/sohoa.tmp
 mv -f src-tauri/binaries/sohoa.tmp src-tauri/binaries/sohoa
 
+# The Tauri CLI (npm's prebuilt binary) is installed on demand outside the UI's lock file: the registry
+# mirror here serves only some of its per-platform packages, which breaks `npm ci` for every platform.
+tauri_cli_dir="${SOHOA_TAURI_CLI_DIR:-/var/tmp/sohoa-tauri-cli}"
+if [ ! -x "$tauri_cli_dir/node_modules/.bin/tauri" ]; then
+  say "Tauri CLI (npm @tauri-apps/cli@2.12.5 into $tauri_cli_dir)"
+  mkdir -p "$tauri_cli_dir"
+  npm --prefix "$tauri_cli_dir" install --no-audit --no-fund --no-save @tauri-apps/cli@2.12.5 >&2
+fi
 say "tauri build ${tauri_flags[*]}"
-(cd src-tauri && ../ui/node_modules/.bin/tauri build "${tauri_flags[@]}" >&2)
+(cd src-tauri && "$tauri_cli_dir/node_modules/.bin/tauri" build "${tauri_flags[@]}" >&2)
 
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 deb="$CARGO_TARGET_DIR/$profile/bundle/deb/sohoa-desk_${version}_amd64.deb"
