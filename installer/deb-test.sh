@@ -204,7 +204,7 @@ ok "icons in the hicolor theme"
 step "bundle configurations that cannot be built here (Windows, signed release) against the CLI's schema"
 # The Windows installers need a Windows host (installer/windows/README.md); this at least proves that the
 # merged configurations the Tauri CLI would read there are valid, so a typo is caught before anyone builds.
-/usr/bin/python3 - "$root/src-tauri" "$root/ui/node_modules/@tauri-apps/cli/config.schema.json" <<'PY'
+/usr/bin/python3 - "$root/src-tauri" "${SOHOA_TAURI_CLI_DIR:-/var/tmp/sohoa-tauri-cli}/node_modules/@tauri-apps/cli/config.schema.json" <<'PY'
 import copy, json, sys
 import jsonschema
 conf_dir, schema_path = sys.argv[1], sys.argv[2]
