@@ -249,7 +249,7 @@ fn a_real_full_tmpfs_gives_disk_full_and_a_consistent_store() {
     let mnt = dir.path().join("mnt");
     std::fs::create_dir(&mnt).unwrap();
     let out = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
+        .args(["-t", "tmpfs", "-o", "size=512k", "tmpfs"])
         .arg(&mnt)
         .output();
     match out {
@@ -270,13 +270,13 @@ fn a_real_full_tmpfs_gives_disk_full_and_a_consistent_store() {
     let data = mnt.join("data");
     let store = match Store::open(&data) {
         Ok(s) => s,
-        Err(e) => panic!("a fresh store must fit in 256 KiB: {e}"),
+        Err(e) => panic!("a fresh store must fit in 512 KiB: {e}"),
     };
     let rec = store
         .create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ"))
         .unwrap();
     let err = store
-        .put_blob(&mut Cursor::new(vec![9u8; 300 * 1024]))
+        .put_blob(&mut Cursor::new(vec![9u8; 600 * 1024]))
         .unwrap_err();
     assert_eq!(err.code(), "store.disk_full", "{err:?}");
     assert!(tmp_files(&data).is_empty());
