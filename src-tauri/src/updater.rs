@@ -425,7 +425,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join(CONFIG_FILE);
         std::fs::write(&path, "endpoint = \"https://typo.example.invalid\"\n").unwrap();
-        let err = resolve(&env_of(&[]), &[path.clone()]).unwrap_err();
+        let err = resolve(&env_of(&[]), std::slice::from_ref(&path)).unwrap_err();
         assert_eq!(err.code(), "update.config_file");
         assert!(err.to_string().contains(&path.display().to_string()), "{err}");
         assert!(err.to_string().contains("endpoint"), "{err}");
