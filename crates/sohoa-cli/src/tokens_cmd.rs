@@ -57,10 +57,7 @@ pub fn tokens(
         Err(e) => (Vec::new(), Some(e)),
     };
     let paths: Vec<PathBuf> = if modules.is_empty() {
-        sohoa_sign::pkcs11::candidate_modules()
-            .into_iter()
-            .filter(|p| p.exists())
-            .collect()
+        sohoa_sign::pkcs11::installed_modules()
     } else {
         modules.to_vec()
     };

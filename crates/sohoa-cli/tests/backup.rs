@@ -45,25 +45,7 @@ fn png(seed: u32, extra: usize) -> Vec<u8> {
 }
 
 fn new_record(data: &Path) -> String {
-    let v = json_ok(
-        data,
-        &[
-            "record",
-            "new",
-            "--kind",
-            "result",
-            "--owner-id",
-            "094187000321",
-            "--type",
-            "CT07",
-            "--field",
-            "doc_name=Xác nhận thông tin về cư trú",
-            "--field",
-            "summary=Xác nhận nơi thường trú",
-            "--field",
-            "valid_to=2027-05-01",
-        ],
-    );
+    let v = json_ok(data, support::NEW_RESULT_RECORD);
     v["id"].as_str().unwrap().to_owned()
 }
 

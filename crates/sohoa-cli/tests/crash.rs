@@ -4,6 +4,8 @@
 //! random points, and checks after each kill what the next start of the app would see.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -46,25 +48,7 @@ fn fake_pdf(dir: &Path, n: usize, size: usize) -> PathBuf {
 }
 
 fn new_record(data: &Path) -> String {
-    let v = json(
-        data,
-        &[
-            "record",
-            "new",
-            "--kind",
-            "result",
-            "--owner-id",
-            "094187000321",
-            "--type",
-            "CT07",
-            "--field",
-            "doc_name=Xác nhận thông tin về cư trú",
-            "--field",
-            "summary=Xác nhận nơi thường trú",
-            "--field",
-            "valid_to=2027-05-01",
-        ],
-    );
+    let v = json(data, support::NEW_RESULT_RECORD);
     v["id"].as_str().unwrap().to_owned()
 }
 

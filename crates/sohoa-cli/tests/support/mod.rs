@@ -51,3 +51,22 @@ pub fn new_residence_args(address: &str) -> Vec<String> {
     .chain([format!("address={address}")])
     .collect()
 }
+
+/// `record new` arguments for a residence-confirmation result record (CT07), the record the crash and
+/// backup tests import into.
+pub const NEW_RESULT_RECORD: &[&str] = &[
+    "record",
+    "new",
+    "--kind",
+    "result",
+    "--owner-id",
+    "094187000321",
+    "--type",
+    "CT07",
+    "--field",
+    "doc_name=Xác nhận thông tin về cư trú",
+    "--field",
+    "summary=Xác nhận nơi thường trú",
+    "--field",
+    "valid_to=2027-05-01",
+];

@@ -68,10 +68,7 @@ pub const TOKEN_PROBE_TIMEOUT: Duration = Duration::from_secs(4);
 pub fn token_status(modules: &[PathBuf]) -> TokenStatus {
     let now = Utc::now();
     let modules = if modules.is_empty() {
-        sohoa_sign::pkcs11::candidate_modules()
-            .into_iter()
-            .filter(|p| p.exists())
-            .collect()
+        sohoa_sign::pkcs11::installed_modules()
     } else {
         modules.to_vec()
     };

@@ -117,10 +117,7 @@ pub(super) fn pkcs11(training: bool) -> Outcome {
     };
     let fix_vi = "Cài phần mềm token của nhà cung cấp chứng thư (VNPT-CA, Viettel-CA, BKAV, FPT, SafeNet, ePass2003...) hoặc OpenSC (`sudo apt install opensc`), rồi kiểm tra bằng `sohoa tokens`";
     let fix_en = "Install the certificate provider's token middleware (VNPT-CA, Viettel-CA, BKAV, FPT, SafeNet, ePass2003 ...) or OpenSC (`sudo apt install opensc`), then check with `sohoa tokens`";
-    let present: Vec<_> = sohoa_sign::pkcs11::candidate_modules()
-        .into_iter()
-        .filter(|p| p.is_file())
-        .collect();
+    let present: Vec<_> = sohoa_sign::pkcs11::installed_modules();
     if present.is_empty() {
         return Outcome::bad(status, "no known PKCS#11 module is installed", fix_vi, fix_en);
     }

@@ -6,5 +6,7 @@ mod module;
 mod signer;
 
 pub use inventory::{Pkcs11Token, list_tokens};
-pub use module::{OPENSC_MODULE, SOFTHSM_MODULE, candidate_modules, probe, resolve_alias, shared_module};
+pub use module::{
+    OPENSC_MODULE, SOFTHSM_MODULE, candidate_modules, installed_modules, probe, resolve_alias, shared_module,
+};
 pub use signer::{ModuleChoice, Pkcs11Signer};

@@ -61,6 +61,11 @@ const LINUX_MODULES: &[&str] = &[
     "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
 ];
 
+/// The probed modules that are installed on this desk, in probing order.
+pub fn installed_modules() -> Vec<PathBuf> {
+    candidate_modules().into_iter().filter(|p| p.is_file()).collect()
+}
+
 /// Every path probed on this platform, in order.
 pub fn candidate_modules() -> Vec<PathBuf> {
     if cfg!(windows) {
