@@ -1,24 +1,38 @@
 //! The Tauri commands. Engine calls touch SQLite and the disk, so they run on the blocking pool: a sync
 //! command would run on the main thread and freeze the window for the duration of a slow query.
+//!
+//! Every command except the sign-in ones runs through [`guarded`]: no session or a locked session is refused
+//! here, and the engine checks the caller's role inside each call, so hiding a button is never the only guard.
 
 use std::sync::Arc;
 
-use sohoa_engine::{Engine, RecordDetail, RecordQuery, RecordSummary};
+use sohoa_engine::{Acting, AuditReport, Engine, RecordDetail, RecordQuery, RecordSummary, UserView};
 use tauri::State;
 
 use crate::api::{self, AppInfo};
 use crate::error::ShellError;
+use crate::session::{SessionStatus, Sessions, idle_lock_from_env};
 
 /// The engine, or why it could not be opened. Keeping the failure (instead of exiting) lets the window open
 /// and tell the officer what is wrong — a data folder held by another program, a full disk — in Vietnamese.
 pub struct Shell {
     engine: Result<Arc<Engine>, ShellError>,
+    sessions: Sessions,
 }
 
 impl Shell {
+    /// Also creates the training sandbox's demo accounts on a first start in training mode.
     pub fn new(engine: Result<Engine, ShellError>) -> Self {
+        if let Ok(engine) = &engine {
+            match engine.ensure_training_accounts(api::training_mode()) {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(accounts = n, "training accounts created"),
+                Err(err) => tracing::error!(code = err.code(), "training accounts not created"),
+            }
+        }
         Shell {
             engine: engine.map(Arc::new),
+            sessions: Sessions::new(idle_lock_from_env(), api::training_mode()),
         }
     }
 
@@ -43,9 +57,81 @@ where
     result
 }
 
+/// A command on behalf of the signed-in caller.
+async fn guarded<T, F>(command: &'static str, state: &Shell, call: F) -> Result<T, ShellError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Acting<'_>) -> Result<T, ShellError> + Send + 'static,
+{
+    let caller = match state.sessions.caller() {
+        Ok(c) => c,
+        Err(err) => {
+            tracing::warn!(command, code = %err.code, "command refused");
+            return Err(err);
+        }
+    };
+    blocking(command, state, move |engine| call(&engine.acting(&caller))).await
+}
+
+#[tauri::command]
+pub async fn whoami(state: State<'_, Shell>) -> Result<SessionStatus, ShellError> {
+    Ok(state.sessions.status())
+}
+
+#[tauri::command]
+pub async fn login(
+    state: State<'_, Shell>,
+    login: String,
+    password: String,
+) -> Result<SessionStatus, ShellError> {
+    let caller = blocking("login", &state, move |engine| {
+        Ok(engine.authenticate(&login, &password)?)
+    })
+    .await?;
+    state.sessions.begin(caller);
+    Ok(state.sessions.status())
+}
+
+#[tauri::command]
+pub async fn logout(state: State<'_, Shell>) -> Result<SessionStatus, ShellError> {
+    if let Some(caller) = state.sessions.end() {
+        blocking("logout", &state, move |engine| {
+            Ok(engine.record_session_event(&caller, "auth.logout")?)
+        })
+        .await?;
+    }
+    Ok(state.sessions.status())
+}
+
+#[tauri::command]
+pub async fn lock(state: State<'_, Shell>) -> Result<SessionStatus, ShellError> {
+    if let Some(caller) = state.sessions.lock() {
+        blocking("lock", &state, move |engine| {
+            Ok(engine.record_session_event(&caller, "auth.lock")?)
+        })
+        .await?;
+    }
+    Ok(state.sessions.status())
+}
+
+/// Re-enters the password of the account holding the session (another person signs out first).
+#[tauri::command]
+pub async fn unlock(state: State<'_, Shell>, password: String) -> Result<SessionStatus, ShellError> {
+    let holder = state
+        .sessions
+        .holder()
+        .ok_or(sohoa_engine::EngineError::NotSignedIn)?;
+    let caller = blocking("unlock", &state, move |engine| {
+        Ok(engine.authenticate(holder.login(), &password)?)
+    })
+    .await?;
+    state.sessions.unlock(&caller)?;
+    Ok(state.sessions.status())
+}
+
 #[tauri::command]
 pub async fn app_info(state: State<'_, Shell>) -> Result<AppInfo, ShellError> {
-    blocking("app_info", &state, api::app_info).await
+    guarded("app_info", &state, api::app_info).await
 }
 
 #[tauri::command]
@@ -61,7 +147,7 @@ pub async fn list_records(
         offset = query.offset,
         "list_records"
     );
-    blocking("list_records", &state, move |engine| {
+    guarded("list_records", &state, move |engine| {
         api::list_records(engine, &query)
     })
     .await
@@ -69,8 +155,18 @@ pub async fn list_records(
 
 #[tauri::command]
 pub async fn record_detail(state: State<'_, Shell>, id: String) -> Result<RecordDetail, ShellError> {
-    blocking("record_detail", &state, move |engine| {
+    guarded("record_detail", &state, move |engine| {
         api::record_detail(engine, &id)
     })
     .await
+}
+
+#[tauri::command]
+pub async fn audit_verify(state: State<'_, Shell>) -> Result<AuditReport, ShellError> {
+    guarded("audit_verify", &state, api::audit_verify).await
+}
+
+#[tauri::command]
+pub async fn list_users(state: State<'_, Shell>) -> Result<Vec<UserView>, ShellError> {
+    guarded("list_users", &state, api::list_users).await
 }

@@ -1,9 +1,10 @@
 //! The SoHoa Desk desktop shell: opens the engine on the configured data directory and exposes it to the web
-//! UI through three read commands. Everything the app *does* lives in `sohoa-engine`; this crate only adapts.
+//! UI through a few commands, each on behalf of the signed-in account. Everything the app *does* lives in `sohoa-engine`; this crate only adapts.
 
 pub mod api;
 mod commands;
 pub mod error;
+pub mod session;
 
 use sohoa_engine::{Engine, EngineConfig};
 use tracing_subscriber::EnvFilter;
@@ -41,7 +42,14 @@ pub fn run() -> anyhow::Result<()> {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_records,
-            commands::record_detail
+            commands::record_detail,
+            commands::whoami,
+            commands::login,
+            commands::logout,
+            commands::lock,
+            commands::unlock,
+            commands::audit_verify,
+            commands::list_users
         ])
         .run(tauri::generate_context!())?;
     Ok(())
