@@ -4,7 +4,22 @@ use std::path::PathBuf;
 
 /// The commands `generate_handler!` registers. Declaring them here makes tauri-build generate `allow-<command>`
 /// permissions, and makes every command *denied* unless a capability grants it (no implicit IPC surface).
-const COMMANDS: &[&str] = &["app_info", "list_records", "record_detail", "desk_status"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "list_records",
+    "record_detail",
+    "whoami",
+    "login",
+    "logout",
+    "lock",
+    "unlock",
+    "audit_verify",
+    "list_users",
+    "desk_status",
+    "first_run",
+    "finish_first_run",
+    "run_doctor",
+];
 
 fn main() {
     // With `custom-protocol` (the default feature) Tauri compiles ui/dist into the binary. Without it, the

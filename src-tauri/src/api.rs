@@ -1,8 +1,9 @@
 //! What each command does, as plain functions over an open engine, so integration tests exercise exactly the
-//! code the window calls without a webview. Each maps 1:1 onto one engine call; rules belong in the engine.
+//! code the window calls without a webview. Each maps 1:1 onto one engine call; rules belong in the engine,
+//! which checks the signed-in caller's role on every [`Acting`] call.
 
 use serde::Serialize;
-use sohoa_engine::{Engine, RecordDetail, RecordQuery, RecordSummary};
+use sohoa_engine::{Acting, AuditReport, RecordDetail, RecordQuery, RecordSummary, UserView};
 
 use crate::error::ShellError;
 
@@ -30,7 +31,7 @@ pub fn training_mode_for(vault_url: Option<&str>) -> bool {
     vault_url.is_none_or(|url| url.trim().is_empty())
 }
 
-pub fn app_info(engine: &Engine) -> Result<AppInfo, ShellError> {
+pub fn app_info(engine: &Acting<'_>) -> Result<AppInfo, ShellError> {
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         data_dir: engine.data_dir().display().to_string(),
@@ -39,10 +40,20 @@ pub fn app_info(engine: &Engine) -> Result<AppInfo, ShellError> {
     })
 }
 
-pub fn list_records(engine: &Engine, query: &RecordQuery) -> Result<Vec<RecordSummary>, ShellError> {
+pub fn list_records(engine: &Acting<'_>, query: &RecordQuery) -> Result<Vec<RecordSummary>, ShellError> {
     Ok(engine.list_records(query)?)
 }
 
-pub fn record_detail(engine: &Engine, id: &str) -> Result<RecordDetail, ShellError> {
+pub fn record_detail(engine: &Acting<'_>, id: &str) -> Result<RecordDetail, ShellError> {
     Ok(engine.record_detail(id)?)
+}
+
+/// Supervisor and administrator only: the hash chain of every recorded action.
+pub fn audit_verify(engine: &Acting<'_>) -> Result<AuditReport, ShellError> {
+    Ok(engine.audit_verify()?)
+}
+
+/// Administrator only.
+pub fn list_users(engine: &Acting<'_>) -> Result<Vec<UserView>, ShellError> {
+    Ok(engine.list_users()?)
 }

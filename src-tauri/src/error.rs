@@ -25,6 +25,15 @@ impl From<EngineError> for ShellError {
 }
 
 impl ShellError {
+    /// A file operation of the shell's own (not the engine's) that failed.
+    pub(crate) fn io(code: &str, err: &std::io::Error) -> Self {
+        ShellError {
+            code: code.to_owned(),
+            message: format!("Không ghi được vào thư mục dữ liệu: {err}"),
+            message_en: format!("could not write to the data folder: {err}"),
+        }
+    }
+
     /// A blocking engine call that never returned (its worker thread panicked or was cancelled).
     pub(crate) fn worker_lost(detail: &str) -> Self {
         ShellError {

@@ -1,9 +1,11 @@
 //! The SoHoa Desk desktop shell: opens the engine on the configured data directory and exposes it to the web
-//! UI through three read commands. Everything the app *does* lives in `sohoa-engine`; this crate only adapts.
+//! UI through a few commands, each on behalf of the signed-in account. Everything the app *does* lives in `sohoa-engine`; this crate only adapts.
 
 pub mod api;
 mod commands;
 pub mod error;
+mod first_run;
+pub mod session;
 mod status;
 pub mod updater;
 
@@ -55,7 +57,17 @@ pub fn run() -> anyhow::Result<()> {
             commands::app_info,
             commands::list_records,
             commands::record_detail,
-            commands::desk_status
+            commands::whoami,
+            commands::login,
+            commands::logout,
+            commands::lock,
+            commands::unlock,
+            commands::audit_verify,
+            commands::list_users,
+            commands::desk_status,
+            commands::first_run,
+            commands::finish_first_run,
+            commands::run_doctor
         ])
         .run(tauri::generate_context!())?;
     Ok(())

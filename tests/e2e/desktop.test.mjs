@@ -86,6 +86,88 @@ describe("SoHoa Desk desktop app", { timeout: 240_000 }, () => {
     if (sessionError) throw sessionError;
   });
 
+  /** Calls a shell command straight through the IPC bridge, as a hostile page script could: `{ok, value}` or
+   * `{ok: false, error}` with the shell's `{code, message, message_en}`. */
+  async function invokeDirect(cmd, args = {}) {
+    // The rejection travels as `refusal`: a script result with an `error` key reads as a WebDriver failure.
+    const r = await wd.executeAsync(
+      `const [cmd, args, done] = arguments;
+       window.__TAURI_INTERNALS__.invoke(cmd, args)
+         .then((value) => done({ ok: true, value }), (refusal) => done({ ok: false, refusal }));`,
+      [cmd, args],
+      10_000,
+    );
+    return r.ok ? r : { ok: false, error: r.refusal };
+  }
+
+  async function signIn(login, password) {
+    const name = await wd.waitFor(async () => (await wd.findAll(tid("login-name")))[0] ?? false, { what: "login screen" });
+    await wd.clear(name);
+    await wd.sendKeys(name, login);
+    const pw = await wd.find(tid("login-password"));
+    await wd.clear(pw);
+    await wd.sendKeys(pw, password);
+    await wd.click(await wd.find(tid("login-submit")));
+  }
+
+  async function signInAs(login) {
+    await signIn(login, `taphuan-${login}`);
+    await wd.waitFor(async () => (await wd.findAll(tid("session-user"))).length === 1, { what: `${login} signed in` });
+  }
+
+  async function signOut() {
+    await wd.click(await wd.find(tid("logout-button")));
+    await wd.waitFor(async () => (await wd.findAll(tid("login-screen"))).length === 1, { what: "login screen again" });
+  }
+
+  it("opens a new desk on the workstation check, then goes on to sign-in", async () => {
+    assert.equal(await wd.title(), "SoHoa Desk — Số hóa hồ sơ");
+    await wd.waitFor(async () => (await wd.findAll(tid("doctor"))).length === 1, { what: "first-run check" });
+    assert.equal(await wd.text(await wd.find("h1")), "Kiểm tra máy trạm");
+    const t0 = Date.now();
+    const summary = await wd.waitFor(async () => (await wd.findAll(tid("doctor-summary")))[0] ?? false, {
+      what: "doctor report",
+      timeoutMs: 60_000,
+    });
+    timings.doctorMs = Date.now() - t0;
+    const checks = await wd.findAll(tid("doctor-check"));
+    const byId = {};
+    for (const c of checks) byId[await wd.attribute(c, "data-check-id")] = await wd.attribute(c, "data-status");
+    // Every check the issue names is on screen; the ones this machine can pass must pass.
+    const ids = ["ocr.tessdata", "scan.devices", "pcsc.service", "pkcs11.modules", "trust.anchors", "data_dir.writable"];
+    for (const id of [...ids, "data_dir.free_space", "vault.reachable"]) {
+      assert.ok(id in byId, `check ${id} shown (got ${JSON.stringify(byId)})`);
+    }
+    assert.equal(byId["ocr.tessdata"], "ok");
+    assert.equal(byId["data_dir.writable"], "ok");
+    assert.equal(byId["vault.reachable"], "ok", "the training vault is local");
+    assert.notEqual(byId["scan.devices"], "fail", "the demo scanner is always there");
+    assert.match(await wd.text(summary), /^(Máy trạm sẵn sàng làm việc\.|Máy trạm làm việc được; \d+ mục cần lưu ý\.)$/);
+    await shot("00-first-run");
+    await wd.click(await wd.find(tid("doctor-continue")));
+    await wd.waitFor(async () => (await wd.findAll(tid("login-screen"))).length === 1, { what: "login after the check" });
+    const again = await invokeDirect("first_run");
+    assert.deepEqual(again, { ok: true, value: false }, "the next start goes straight to sign-in");
+  });
+
+  it("refuses a wrong password on the Vietnamese login screen and signs the officer in", async () => {
+    await wd.waitFor(async () => (await wd.findAll(tid("login-screen"))).length === 1, { what: "login screen" });
+    assert.equal(await wd.text(await wd.find(tid("training-badge"))), "Chế độ tập huấn");
+    assert.equal(await wd.text(await wd.find("h1")), "Đăng nhập");
+    // Before signing in, even a read command is refused by the shell.
+    const early = await invokeDirect("list_records", { query: {} });
+    assert.equal(early.ok, false);
+    assert.equal(early.error.code, "auth.not_signed_in");
+    await shot("00-login");
+    await signIn("canbo", "sai-mat-khau");
+    const error = await wd.waitFor(async () => (await wd.findAll(tid("login-error")))[0] ?? false, { what: "login error" });
+    assert.equal(await wd.attribute(error, "data-error-code"), "auth.failed");
+    assert.equal(await wd.text(error), "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị khóa");
+    await shot("00-login-error");
+    await signInAs("canbo");
+    assert.equal(await wd.text(await wd.find(tid("session-role"))), "Cán bộ tiếp nhận");
+  });
+
   it("opens the window with the Vietnamese title and the header facts", async () => {
     assert.equal(await wd.title(), "SoHoa Desk — Số hóa hồ sơ");
     const dataDir = await wd.waitFor(async () => wd.text(await wd.find(tid("app-data-dir"))), { what: "header data dir" });
@@ -265,5 +347,62 @@ describe("SoHoa Desk desktop app", { timeout: 240_000 }, () => {
     const token = await wd.find(tid("status-token"));
     assert.ok(["present", "absent", "no_reader", "unavailable"].includes(await wd.attribute(token, "data-state")));
     assert.notEqual((await cellText("status-token")).trim(), "");
+  });
+
+  it("refuses supervisor and administrator commands to an officer even when invoked directly", async () => {
+    assert.equal(await wd.attribute(await wd.find(tid("session-user")), "data-role"), "officer");
+    assert.equal((await wd.findAll(tid("audit-verify-button"))).length, 0, "the button is hidden from an officer");
+    for (const cmd of ["audit_verify", "list_users"]) {
+      const result = await invokeDirect(cmd);
+      assert.equal(result.ok, false, `${cmd} must be refused to an officer`);
+      assert.equal(result.error.code, "auth.forbidden", JSON.stringify(result.error));
+      assert.match(result.error.message, /^Không có quyền: vai trò Cán bộ tiếp nhận không được phép/);
+    }
+    // The officer's own commands still work.
+    const own = await invokeDirect("list_records", { query: {} });
+    assert.equal(own.ok, true);
+    assert.equal(own.value.length, seed.live_count);
+  });
+
+  it("locks the screen, refuses commands while locked and unlocks with the password", async () => {
+    await wd.click(await wd.find(tid("lock-button")));
+    await wd.waitFor(async () => (await wd.findAll(tid("lock-screen"))).length === 1, { what: "lock screen" });
+    assert.equal((await wd.findAll(tid("record-row"))).length, 0, "records are out of sight");
+    assert.equal(await wd.text(await wd.find(tid("lock-user"))), "Cán bộ tiếp nhận (tập huấn) · Cán bộ tiếp nhận");
+    const locked = await invokeDirect("list_records", { query: {} });
+    assert.equal(locked.ok, false);
+    assert.equal(locked.error.code, "auth.session_locked");
+    await shot("06-lock-screen");
+    const pw = await wd.find(tid("unlock-password"));
+    await wd.sendKeys(pw, "taphuan-canbo");
+    await wd.click(await wd.find(tid("unlock-submit")));
+    await waitForRowCount(seed.live_count, "records back after unlocking");
+  });
+
+  it("lets a supervisor verify the audit log but not manage accounts", async () => {
+    await signOut();
+    await signInAs("giamsat");
+    assert.equal(await wd.text(await wd.find(tid("session-role"))), "Lãnh đạo kiểm duyệt");
+    const verified = await invokeDirect("audit_verify");
+    assert.equal(verified.ok, true, JSON.stringify(verified.error));
+    assert.equal(verified.value.first_broken, null);
+    assert.ok(verified.value.entries > 0);
+    const users = await invokeDirect("list_users");
+    assert.equal(users.error?.code, "auth.forbidden", "accounts are the administrator's");
+    await wd.click(await wd.find(tid("audit-verify-button")));
+    const result = await wd.waitFor(async () => (await wd.findAll(tid("audit-result")))[0] ?? false, { what: "audit result" });
+    assert.match(await wd.text(result), /^Nhật ký toàn vẹn: \d+ mục$/);
+    await shot("07-supervisor");
+    await signOut();
+    await signInAs("quantri");
+    const admin = await invokeDirect("list_users");
+    assert.equal(admin.ok, true, JSON.stringify(admin.error));
+    assert.deepEqual(admin.value.map((u) => u.login).sort(), ["canbo", "giamsat", "luutru", "quantri"]);
+    assert.ok(admin.value.every((u) => u.password_hash === undefined));
+    await wd.click(await wd.find(tid("users-button")));
+    await wd.waitFor(async () => (await wd.findAll(tid("user-row"))).length === 4, { what: "four accounts listed" });
+    const giamsat = await wd.find(`${tid("user-row")}[data-login="giamsat"]`);
+    assert.match(await wd.text(giamsat), /Lãnh đạo kiểm duyệt/);
+    await shot("08-accounts");
   });
 });

@@ -2,7 +2,19 @@
 // features (reception, batches, review) add a function here and the IPC surface stays greppable in one place.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { AppInfo, DeskStatus, DoctorReport, ListQuery, RecordDetail, RecordSummary, ShellError } from "./types";
+import type {
+  AppInfo,
+  AuditReport,
+  DeskStatus,
+  DoctorReport,
+  ListQuery,
+  RecordDetail,
+  RecordSummary,
+  SessionStatus,
+  ShellError,
+  UserInfo,
+  UserView,
+} from "./types";
 
 /** Rejection raised by every client call: carries the shell's error so the UI can show it in the chosen language. */
 export class CommandError extends Error {
@@ -41,12 +53,64 @@ export function toCommandError(raw: unknown): CommandError {
   });
 }
 
+/** Codes with which the shell refuses a command because of the session, not the command itself. */
+export const SESSION_CODES = ["auth.not_signed_in", "auth.session_locked"] as const;
+
+type SessionListener = (error: CommandError) => void;
+const sessionListeners = new Set<SessionListener>();
+
+/**
+ * Lets the app frame hear that the shell refused a call because the session ended or locked (the shell's idle
+ * lock can fire while the page was busy elsewhere), so it shows the login or lock screen instead of an error.
+ */
+export function onSessionRefused(listener: SessionListener): () => void {
+  sessionListeners.add(listener);
+  return () => sessionListeners.delete(listener);
+}
+
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (raw) {
-    throw toCommandError(raw);
+    const error = toCommandError(raw);
+    if ((SESSION_CODES as readonly string[]).includes(error.code)) {
+      for (const listener of sessionListeners) listener(error);
+    }
+    throw error;
   }
+}
+
+export function whoami(): Promise<SessionStatus> {
+  return call<SessionStatus>("whoami");
+}
+
+export function login(login: string, password: string): Promise<SessionStatus> {
+  return call<SessionStatus>("login", { login, password });
+}
+
+export function logout(): Promise<SessionStatus> {
+  return call<SessionStatus>("logout");
+}
+
+export function lock(): Promise<SessionStatus> {
+  return call<SessionStatus>("lock");
+}
+
+export function unlock(password: string): Promise<SessionStatus> {
+  return call<SessionStatus>("unlock", { password });
+}
+
+export function auditVerify(): Promise<AuditReport> {
+  return call<AuditReport>("audit_verify");
+}
+
+export function listUsers(): Promise<UserView[]> {
+  return call<UserView[]>("list_users");
+}
+
+/** Whether the signed-in role may do `action` (the shell checks again; this only hides what would be refused). */
+export function may(user: UserInfo | null, action: UserInfo["permissions"][number]): boolean {
+  return user?.permissions.includes(action) ?? false;
 }
 
 export function appInfo(): Promise<AppInfo> {
@@ -59,6 +123,16 @@ export function listRecords(query: ListQuery): Promise<RecordSummary[]> {
 
 export function recordDetail(id: string): Promise<RecordDetail> {
   return call<RecordDetail>("record_detail", { id });
+}
+
+/** Whether this data folder has never finished the first-run check (the app then shows it before sign-in). */
+export function firstRun(): Promise<boolean> {
+  return call<boolean>("first_run");
+}
+
+/** Marks the first-run check as seen, so later starts go straight to sign-in. */
+export function finishFirstRun(): Promise<void> {
+  return call<void>("finish_first_run");
 }
 
 /** Runs every first-run check in the engine (several seconds at most: each check has its own deadline). */

@@ -122,3 +122,57 @@ export interface DeskStatus {
   vault: { training: boolean; queued: number; failed: number; delivered: number; last_error: string | null };
   ocr: { queued: number; done: number; total: number };
 }
+
+/** Roles of the engine's permission table (`sohoa_engine::Role`). */
+export type Role = "officer" | "archivist" | "supervisor" | "administrator";
+
+/** Actions of the engine's permission table (`sohoa_engine::Action`); the UI hides what the role may not do. */
+export type Action =
+  | "view_records"
+  | "create_record"
+  | "edit_record"
+  | "scan"
+  | "sign"
+  | "batch"
+  | "review"
+  | "statistics"
+  | "export"
+  | "view_audit"
+  | "manage_users"
+  | "settings";
+
+export interface UserInfo {
+  login: string;
+  display_name: string;
+  role: Role;
+  permissions: Action[];
+}
+
+/** `whoami` and every sign-in command: who holds the window, whether it is locked, and the idle limit. */
+export interface SessionStatus {
+  user: UserInfo | null;
+  locked: boolean;
+  idle_lock_secs: number;
+  training_mode: boolean;
+}
+
+export interface AuditReport {
+  entries: number;
+  head_hash: string;
+  /** The first entry that does not hold, or null when the whole chain verifies. */
+  first_broken: { seq: number; reason: string } | null;
+}
+
+/** An account as the administrator sees it (`sohoa_engine::UserView`; never the password hash). */
+export interface UserView {
+  id: number;
+  login: string;
+  display_name: string;
+  role: Role;
+  role_label_vi: string;
+  disabled: boolean;
+  locked: boolean;
+  training: boolean;
+  created_at: string;
+  password_changed_at: string;
+}

@@ -46,3 +46,9 @@ export function kindLabel(kind: string, labelVi?: string): string {
   if (i18n.locale === "vi" && labelVi) return labelVi;
   return hasMessage(key) ? t(key) : kind;
 }
+
+/** Label of a role of the engine's permission table; an unknown future role shows by its code. */
+export function roleLabel(role: string): string {
+  const key = `role.${role}`;
+  return hasMessage(key) ? t(key) : role;
+}
