@@ -19,6 +19,12 @@ const COMMANDS: &[&str] = &[
     "first_run",
     "finish_first_run",
     "run_doctor",
+    "check_owner_id",
+    "record_form",
+    "create_record",
+    "list_scanners",
+    "scan_record",
+    "ocr_record",
 ];
 
 fn main() {

@@ -70,8 +70,23 @@ where
     result
 }
 
+impl Shell {
+    /// [`guarded`] for callers already off the main thread (the `page:` protocol's worker).
+    pub(crate) fn as_caller<T>(
+        &self,
+        what: &'static str,
+        call: impl FnOnce(&Acting<'_>) -> Result<T, ShellError>,
+    ) -> Result<T, ShellError> {
+        let caller = self.sessions.caller().inspect_err(|err| {
+            tracing::warn!(what, code = %err.code, "request refused");
+        })?;
+        let engine = self.engine()?;
+        call(&engine.acting(&caller))
+    }
+}
+
 /// A command on behalf of the signed-in caller.
-async fn guarded<T, F>(command: &'static str, state: &Shell, call: F) -> Result<T, ShellError>
+pub(crate) async fn guarded<T, F>(command: &'static str, state: &Shell, call: F) -> Result<T, ShellError>
 where
     T: Send + 'static,
     F: FnOnce(&Acting<'_>) -> Result<T, ShellError> + Send + 'static,

@@ -24,6 +24,26 @@ impl From<EngineError> for ShellError {
     }
 }
 
+impl From<sohoa_engine::ScanRecordError> for ShellError {
+    fn from(err: sohoa_engine::ScanRecordError) -> Self {
+        ShellError {
+            code: err.code().to_owned(),
+            message: err.message_vi(),
+            message_en: err.to_string(),
+        }
+    }
+}
+
+impl From<sohoa_engine::RecordOcrError> for ShellError {
+    fn from(err: sohoa_engine::RecordOcrError) -> Self {
+        ShellError {
+            code: err.code(),
+            message: err.message_vi(),
+            message_en: err.to_string(),
+        }
+    }
+}
+
 impl ShellError {
     /// A file operation of the shell's own (not the engine's) that failed.
     pub(crate) fn io(code: &str, err: &std::io::Error) -> Self {

@@ -5,6 +5,7 @@ pub mod api;
 mod commands;
 pub mod error;
 mod first_run;
+mod reception;
 pub mod session;
 mod status;
 pub mod updater;
@@ -45,6 +46,7 @@ pub fn run() -> anyhow::Result<()> {
     let feed_engine = shell.engine_handle();
     let setup_feed = std::sync::Arc::clone(&feed);
     updater::register(tauri::Builder::default())
+        .register_asynchronous_uri_scheme_protocol(reception::PAGE_SCHEME, reception::serve_page)
         .manage(shell)
         .manage(feed)
         .setup(move |app| {
@@ -67,7 +69,13 @@ pub fn run() -> anyhow::Result<()> {
             commands::desk_status,
             commands::first_run,
             commands::finish_first_run,
-            commands::run_doctor
+            commands::run_doctor,
+            reception::check_owner_id,
+            reception::record_form,
+            reception::create_record,
+            reception::list_scanners,
+            reception::scan_record,
+            reception::ocr_record
         ])
         .run(tauri::generate_context!())?;
     Ok(())

@@ -11,6 +11,8 @@ fn main() -> ExitCode {
     if args.first().map(String::as_str) == Some("scan-worker") {
         return sohoa_engine::scan_worker_main(args.get(1..).unwrap_or_default());
     }
+    // Before any thread exists (the window, the status feed): Tesseract must start with OMP_THREAD_LIMIT=1.
+    sohoa_engine::reexec_with_thread_limit();
     match sohoa_desk_lib::run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -52,6 +52,56 @@ impl Acting<'_> {
         engine.create_record_by(&engine.actor_for(self.caller), req)
     }
 
+    /// Checked as the officer types; the answer carries the number back, so it needs a signed-in caller.
+    pub fn check_owner_id(&self, text: &str) -> Result<crate::OwnerIdCheck, EngineError> {
+        Ok(self.require(Action::ViewRecords)?.check_owner_id(text))
+    }
+
+    pub fn record_form(&self, kind: &str) -> Result<crate::RecordForm, EngineError> {
+        self.require(Action::ViewRecords)?.record_form(kind)
+    }
+
+    pub fn page_image(
+        &self,
+        id: &str,
+        version: u32,
+        ordinal: u32,
+        max_px: Option<u32>,
+    ) -> Result<crate::PageImage, EngineError> {
+        self.require(Action::ViewRecords)?
+            .page_image(id, version, ordinal, max_px)
+    }
+
+    /// The new version carries the officer's name in its history.
+    pub fn scan_into_record(
+        &self,
+        id: &str,
+        device: &mut dyn sohoa_scan::Device,
+        settings: &sohoa_scan::ScanSettings,
+        preset: Option<&str>,
+        on_page: impl FnMut(&sohoa_scan::Page),
+    ) -> Result<crate::ScanRecordReport, crate::ScanRecordError> {
+        let engine = self.require(Action::Scan)?;
+        engine.scan_into_record_by(
+            &engine.actor_for(self.caller),
+            id,
+            device,
+            settings,
+            preset,
+            on_page,
+        )
+    }
+
+    pub fn ocr_record(
+        &self,
+        id: &str,
+        config: &sohoa_ocr::OcrConfig,
+        workers: Option<usize>,
+    ) -> Result<crate::RecordOcrReport, crate::RecordOcrError> {
+        let engine = self.require(Action::EditRecord)?;
+        engine.ocr_record_by(&engine.actor_for(self.caller), id, config, workers)
+    }
+
     /// Verifying the audit chain is a control duty (supervisor, administrator).
     pub fn audit_verify(&self) -> Result<AuditReport, EngineError> {
         self.require(Action::ViewAudit)?.audit_verify()

@@ -81,6 +81,12 @@ pub enum EngineError {
     PasswordHash(String),
     #[error("an administrator cannot disable their own account")]
     DisableSelf,
+    /// A page asked for by (record, version, position) that the record does not have.
+    #[error("version {version} of this record has no page image at position {ordinal}")]
+    NoSuchPage { version: u32, ordinal: u32 },
+    /// A stored page image that cannot be decoded or re-encoded for display.
+    #[error("page image cannot be shown: {0}")]
+    PageImage(String),
 }
 
 /// Why an input file was refused; each says what the officer can do about it.
@@ -123,6 +129,8 @@ impl EngineError {
             EngineError::UnknownUser => ErrorClass::NotFound,
             EngineError::PasswordHash(_) => ErrorClass::Integrity,
             EngineError::DisableSelf => ErrorClass::Conflict,
+            EngineError::NoSuchPage { .. } => ErrorClass::NotFound,
+            EngineError::PageImage(_) => ErrorClass::Integrity,
             EngineError::UnknownRole(_)
             | EngineError::InvalidLogin
             | EngineError::InvalidDisplayName
@@ -166,6 +174,8 @@ impl EngineError {
             EngineError::WeakPassword { .. } => "auth.weak_password",
             EngineError::PasswordHash(_) => "auth.hash_failed",
             EngineError::DisableSelf => "auth.disable_self",
+            EngineError::NoSuchPage { .. } => "record.no_such_page",
+            EngineError::PageImage(_) => "record.page_image",
         }
     }
 
@@ -229,6 +239,10 @@ impl EngineError {
             }
             EngineError::PasswordHash(why) => format!("Lỗi xử lý mật khẩu: {why}"),
             EngineError::DisableSelf => "Quản trị viên không thể tự khóa tài khoản của mình".to_owned(),
+            EngineError::NoSuchPage { version, ordinal } => {
+                format!("Phiên bản {version} của hồ sơ không có ảnh trang ở vị trí {ordinal}")
+            }
+            EngineError::PageImage(why) => format!("Không hiển thị được ảnh trang: {why}"),
         }
     }
 }

@@ -16,9 +16,11 @@ mod error;
 mod media;
 mod ocr;
 mod password;
+mod reception;
 mod record_pdf;
 mod records;
 mod scan;
+mod scanners;
 mod vault;
 mod views;
 
@@ -42,12 +44,18 @@ pub use doctor::{Check, CheckStatus, DoctorOptions, DoctorReport, StatusCounts, 
 pub use error::{EngineError, ErrorClass, FileProblem};
 pub use ocr::{OCR_MEDIA_TYPE, RecordOcrError, RecordOcrReport, ocr_file_name};
 pub use password::MIN_PASSWORD_CHARS;
+pub use reception::{DocTypeOption, FormField, OwnerIdCheck, PageImage, RecordForm};
 pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;
 pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
+pub use scanners::{ScanPreset, open_scanner, scan_presets, scanner_devices};
+pub use sohoa_ocr::OcrConfig;
+/// Binaries call this first in `main`: Tesseract must start with `OMP_THREAD_LIMIT=1` (see `sohoa_ocr::omp`).
+pub use sohoa_ocr::omp::reexec_with_thread_limit;
 /// The native scanner drivers' worker process: a front end started with its worker arguments runs this
 /// and exits (the app and the CLI each re-execute themselves as their own worker).
 pub use sohoa_scan::worker::{WorkerCommand, main_with_args as scan_worker_main};
+pub use sohoa_scan::{DeviceInfo, Page};
 pub use sohoa_sign::{TokenEvent, TokenMonitor};
 pub use sohoa_store::{Actor, AuditReport, IntegrityReport, ReconcileReport};
 pub use sohoa_store::{BackupError, BackupManifest, BackupReport, RestoreReport};

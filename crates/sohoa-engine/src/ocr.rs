@@ -98,6 +98,17 @@ impl Engine {
         config: &OcrConfig,
         workers: Option<usize>,
     ) -> Result<RecordOcrReport, RecordOcrError> {
+        self.ocr_record_by(&self.config.actor, id, config, workers)
+    }
+
+    /// [`Engine::ocr_record`] with the new version attributed to `actor` (the signed-in officer).
+    pub(crate) fn ocr_record_by(
+        &self,
+        actor: &sohoa_store::Actor,
+        id: &str,
+        config: &OcrConfig,
+        workers: Option<usize>,
+    ) -> Result<RecordOcrReport, RecordOcrError> {
         let id = self.store.resolve_id(id).map_err(EngineError::from)?;
         let row = self.store.get_record(&id).map_err(EngineError::from)?;
         let source = row.current_version.ok_or(RecordOcrError::NoImages)?;
@@ -188,7 +199,7 @@ impl Engine {
         );
         let version = self
             .store
-            .commit_version(&self.config.actor, &id, &snapshot, &reason)
+            .commit_version(actor, &id, &snapshot, &reason)
             .map_err(EngineError::from)?;
         tracing::info!(record = %id, version = version.number, pages = report.pages, words = report.words, "OCR words stored");
         report.version = Some(version.number);

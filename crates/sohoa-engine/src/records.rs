@@ -184,6 +184,16 @@ impl Engine {
     /// Attaches files as pages after the current ones, as one new version: all files are checked and stored
     /// before the version is committed, so a bad file leaves the record exactly as it was.
     pub fn import_files(&self, id: &str, paths: &[PathBuf]) -> Result<ImportReport, EngineError> {
+        self.import_files_by(&self.config.actor, id, paths)
+    }
+
+    /// [`Engine::import_files`] attributed to `actor` (the signed-in officer in the app).
+    pub(crate) fn import_files_by(
+        &self,
+        actor: &sohoa_store::Actor,
+        id: &str,
+        paths: &[PathBuf],
+    ) -> Result<ImportReport, EngineError> {
         if paths.is_empty() {
             return Err(EngineError::NothingToImport);
         }
@@ -237,9 +247,7 @@ impl Engine {
             });
         }
         let reason = format!("nhập {} tệp / import of {} file(s)", paths.len(), paths.len());
-        let version = self
-            .store
-            .commit_version(&self.config.actor, &id, &snapshot, &reason)?;
+        let version = self.store.commit_version(actor, &id, &snapshot, &reason)?;
         let added = self
             .store
             .version_files(&id, version.number)?

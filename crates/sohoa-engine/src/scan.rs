@@ -20,6 +20,9 @@ pub enum ScanRecordError {
     Spool(#[from] SpoolError),
     #[error(transparent)]
     Scan(#[from] ScanError),
+    /// The scanner profiles (presets, device quirks) could not be read, or name no such preset.
+    #[error(transparent)]
+    Profile(#[from] sohoa_scan::profile::ProfileError),
 }
 
 impl ScanRecordError {
@@ -28,6 +31,7 @@ impl ScanRecordError {
             ScanRecordError::Engine(e) => e.code(),
             ScanRecordError::Spool(e) => e.code(),
             ScanRecordError::Scan(e) => e.code(),
+            ScanRecordError::Profile(e) => e.code(),
         }
     }
 
@@ -36,6 +40,7 @@ impl ScanRecordError {
             ScanRecordError::Engine(e) => e.message_vi(),
             ScanRecordError::Spool(e) => e.message_vi(),
             ScanRecordError::Scan(e) => e.message_vi(),
+            ScanRecordError::Profile(e) => e.message_vi(),
         }
     }
 
@@ -46,6 +51,7 @@ impl ScanRecordError {
             ScanRecordError::Spool(SpoolError::Corrupt { .. }) => ErrorClass::Integrity,
             ScanRecordError::Spool(_) => ErrorClass::Io,
             ScanRecordError::Scan(e) => scan_class(e),
+            ScanRecordError::Profile(_) => ErrorClass::Invalid,
         }
     }
 }
@@ -87,6 +93,19 @@ impl Engine {
         device: &mut dyn Device,
         settings: &ScanSettings,
         preset: Option<&str>,
+        on_page: impl FnMut(&Page),
+    ) -> Result<ScanRecordReport, ScanRecordError> {
+        self.scan_into_record_by(&self.config.actor, id, device, settings, preset, on_page)
+    }
+
+    /// [`Engine::scan_into_record`] with the new version attributed to `actor` (the signed-in officer).
+    pub(crate) fn scan_into_record_by(
+        &self,
+        actor: &sohoa_store::Actor,
+        id: &str,
+        device: &mut dyn Device,
+        settings: &ScanSettings,
+        preset: Option<&str>,
         mut on_page: impl FnMut(&Page),
     ) -> Result<ScanRecordReport, ScanRecordError> {
         let record = self.store.resolve_id(id).map_err(EngineError::from)?;
@@ -120,7 +139,7 @@ impl Engine {
             spool.discard()?;
             return Err(fault.unwrap_or(ScanError::FeederEmpty).into());
         }
-        let import = self.commit_spool(spool, &record)?;
+        let import = self.commit_spool(actor, spool, &record)?;
         tracing::info!(record = %record, pages, fault = fault.as_ref().map(ScanError::code), "scan stored");
         Ok(ScanRecordReport {
             spool_id,
@@ -153,7 +172,7 @@ impl Engine {
         if spool.pages().is_empty() {
             return Err(fault.unwrap_or(ScanError::FeederEmpty).into());
         }
-        let import = self.commit_spool(spool, &record)?;
+        let import = self.commit_spool(&self.config.actor, spool, &record)?;
         Ok(ScanRecordReport {
             spool_id: spool_id.to_owned(),
             pages,
@@ -182,7 +201,7 @@ impl Engine {
             spool.discard()?;
             return Err(EngineError::NothingToImport.into());
         }
-        self.commit_spool(spool, &target)
+        self.commit_spool(&self.config.actor, spool, &target)
     }
 
     pub fn discard_unfinished_scan(&self, spool_id: &str) -> Result<(), ScanRecordError> {
@@ -192,9 +211,14 @@ impl Engine {
     }
 
     /// One version with every spooled page, then the spool goes (only after the version is committed).
-    fn commit_spool(&self, spool: Spool, record: &str) -> Result<ImportReport, ScanRecordError> {
+    fn commit_spool(
+        &self,
+        actor: &sohoa_store::Actor,
+        spool: Spool,
+        record: &str,
+    ) -> Result<ImportReport, ScanRecordError> {
         let paths: Vec<PathBuf> = spool.pages().iter().map(|p| spool.page_path(p)).collect();
-        let report = self.import_files(record, &paths)?;
+        let report = self.import_files_by(actor, record, &paths)?;
         spool.discard()?;
         Ok(report)
     }

@@ -1,0 +1,68 @@
+//! Scanners as the app offers them: the devices every driver sees, the document-type presets (so the
+//! officer picks "Tờ khai CMND" rather than dpi and colour), and a device opened with a preset's settings.
+//! `sohoa scan` builds the same things from its arguments.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use sohoa_scan::profile::Profiles;
+use sohoa_scan::registry::default_registry;
+use sohoa_scan::worker::WorkerCommand;
+use sohoa_scan::{Device, DeviceInfo, ScanSettings, Source};
+
+use crate::ScanRecordError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScanPreset {
+    pub id: String,
+    pub name_vi: String,
+    pub dpi: u32,
+    /// Whether scans with it become the legal copy (Decree 30: colour, >= 200 dpi, 100 %).
+    pub legal_copy: bool,
+}
+
+/// Every device the drivers find (native ones through `worker`), the demo scanner included. A driver that
+/// fails is logged and left out: the others still work.
+pub fn scanner_devices(worker: Option<WorkerCommand>) -> Result<Vec<DeviceInfo>, ScanRecordError> {
+    let found = default_registry(worker, Arc::new(Profiles::from_env()?)).discover();
+    for (driver, e) in &found.failures {
+        tracing::warn!(driver = ?driver, code = e.code(), "scanner driver failed during discovery");
+    }
+    Ok(found.devices)
+}
+
+pub fn scan_presets() -> Result<Vec<ScanPreset>, ScanRecordError> {
+    let profiles = Profiles::from_env()?;
+    Ok(profiles
+        .presets
+        .iter()
+        .map(|p| ScanPreset {
+            id: p.id.clone(),
+            name_vi: p.name_vi.clone(),
+            dpi: p.dpi,
+            legal_copy: p.legal_copy,
+        })
+        .collect())
+}
+
+/// Opens `device` and returns it with the settings of `preset`; `max_pages` stops the feeder early (a
+/// single card, or a test). A two-sided preset on a one-sided feeder (the demo scanner, small desk models)
+/// scans the fronts: refusing would leave the officer with no way to scan at all, and the record's sheet
+/// count check shows the missing backs.
+pub fn open_scanner(
+    worker: Option<WorkerCommand>,
+    device: &str,
+    preset: &str,
+    max_pages: Option<u32>,
+) -> Result<(Box<dyn Device>, ScanSettings), ScanRecordError> {
+    let profiles = Arc::new(Profiles::from_env()?);
+    let mut settings = profiles.preset(preset)?.settings();
+    settings.max_pages = max_pages.filter(|n| *n > 0);
+    let opened = default_registry(worker, profiles).open(device)?;
+    let info = opened.info();
+    if settings.source == Source::AdfDuplex && !info.duplex && info.sources.contains(&Source::Adf) {
+        tracing::info!(preset, "one-sided feeder: scanning fronts only");
+        settings.source = Source::Adf;
+    }
+    Ok((opened, settings))
+}

@@ -1,0 +1,152 @@
+//! The reception screen's engine calls as a signed-in officer: owner ID as typed, the form of a kind, a
+//! scan from the real SANE `test` backend (in-process here; the app runs it in its worker as the demo
+//! scanner) and its page images.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(unsafe_code)]
+
+use sohoa_engine::{Engine, EngineConfig, NewRecordRequest, NewUserRequest, Role};
+
+fn engine_with(role: Role) -> (tempfile::TempDir, Engine, sohoa_engine::Caller) {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(EngineConfig::with_data_dir(dir.path())).unwrap();
+    let req = |login: &str, role| NewUserRequest {
+        login: login.to_owned(),
+        display_name: "Lê Thị Hương".to_owned(),
+        role,
+        password: "mat-khau-dai".to_owned(),
+    };
+    engine
+        .create_user(None, &req("admin", Role::Administrator))
+        .unwrap();
+    let admin = engine.authenticate("admin", "mat-khau-dai").unwrap();
+    engine.create_user(Some(&admin), &req("huong", role)).unwrap();
+    let caller = engine.authenticate("huong", "mat-khau-dai").unwrap();
+    (dir, engine, caller)
+}
+
+/// A private SANE configuration with only the colour A4 `test` backend (what the demo scanner uses).
+fn sane_test_scanner(dir: &std::path::Path) -> &'static str {
+    let conf = dir.join("sane");
+    std::fs::create_dir_all(&conf).unwrap();
+    std::fs::write(conf.join("dll.conf"), "test\n").unwrap();
+    std::fs::write(
+        conf.join("test.conf"),
+        "number_of_devices 1\nmode Color\ndepth 8\nresolution_min 1.0\nresolution_max 600.0\n\
+         resolution_quant 1.0\nresolution 200.0\ngeometry_min 0.0\ngeometry_max 300.0\n\
+         geometry_quant 1.0\ntl_x 0.0\ntl_y 0.0\nbr_x 210.0\nbr_y 297.0\n",
+    )
+    .unwrap();
+    // SAFETY: nextest runs each test in its own process, and this runs before libsane is loaded or any
+    // other thread of this test exists.
+    unsafe { std::env::set_var("SANE_CONFIG_DIR", &conf) };
+    "test:0"
+}
+
+#[test]
+fn the_owner_id_is_checked_as_typed_and_says_what_it_encodes() {
+    let (_d, engine, officer) = engine_with(Role::Officer);
+    let e = engine.acting(&officer);
+    let ok = e.check_owner_id("079 203 001 234").unwrap();
+    assert!(ok.valid);
+    assert_eq!(ok.normalized.as_deref(), Some("079203001234"));
+    assert_eq!(ok.kind.as_deref(), Some("personal-id"));
+    assert_eq!(ok.birth_year, Some(2003));
+    assert_eq!(ok.sex.as_deref(), Some("nam"));
+    assert_eq!(ok.province.as_deref(), Some("Hồ Chí Minh"));
+    let bad = e.check_owner_id("999203001234").unwrap();
+    assert!(!bad.valid);
+    assert_eq!(bad.code.as_deref(), Some("id.province_unknown"));
+    assert!(bad.message_vi.unwrap().contains("999"));
+    let short = e.check_owner_id("07920300").unwrap();
+    assert_eq!(short.code.as_deref(), Some("id.bad_length"));
+    assert_eq!(e.check_owner_id("").unwrap().code.as_deref(), Some("id.empty"));
+}
+
+#[test]
+fn the_id_card_form_asks_for_the_six_declaration_fields() {
+    let (_d, engine, officer) = engine_with(Role::Officer);
+    let form = engine.acting(&officer).record_form("id-card").unwrap();
+    let required: Vec<_> = form
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.key.as_str())
+        .collect();
+    for key in [
+        "full_name",
+        "birth_date",
+        "sex",
+        "cmnd_number",
+        "father_name",
+        "mother_name",
+    ] {
+        assert!(required.contains(&key), "{key} required, got {required:?}");
+    }
+    assert!(!form.doc_types.is_empty());
+    assert!(form.fields.iter().all(|f| !f.key.contains('*')));
+    let err = engine.acting(&officer).record_form("biên bản").unwrap_err();
+    assert_eq!(err.code(), "record.unknown_kind");
+}
+
+#[test]
+fn an_officer_scans_from_the_demo_scanner_and_gets_thumbnails_and_full_pages() {
+    let (d, engine, officer) = engine_with(Role::Officer);
+    let scanner = sane_test_scanner(d.path());
+    let e = engine.acting(&officer);
+    let rec = e
+        .create_record(&NewRecordRequest {
+            kind: "residence".to_owned(),
+            owner_id: Some("036090004567".to_owned()),
+            doc_type_code: Some("CT01".to_owned()),
+            fields: vec![
+                ("household_head".to_owned(), "Phạm Đức Thắng".to_owned()),
+                ("address".to_owned(), "Số 12 đường Lê Lợi, phường Bến Thành".to_owned()),
+            ],
+        })
+        .unwrap_or_else(|err| panic!("{} {}", err.code(), err.message_vi()));
+    let id = rec.summary.id;
+    let (mut dev, settings) = sohoa_engine::open_scanner(None, scanner, "cmnd-form", Some(2)).unwrap();
+    let mut seen = 0;
+    let report = e
+        .scan_into_record(&id, dev.as_mut(), &settings, Some("residence-dossier"), |_| {
+            seen += 1
+        })
+        .unwrap();
+    assert_eq!((report.pages, seen), (2, 2));
+    let version = report.import.unwrap().version;
+    let thumb = e.page_image(&id, version, 1, Some(240)).unwrap();
+    assert_eq!(thumb.media_type, "image/jpeg");
+    let img = image::load_from_memory(&thumb.bytes).unwrap();
+    assert!(img.width().max(img.height()) <= 240 && img.width().max(img.height()) >= 200);
+    // The second request comes from the cache, byte for byte.
+    assert_eq!(
+        e.page_image(&id, version, 1, Some(240)).unwrap().bytes,
+        thumb.bytes
+    );
+    let full = e.page_image(&id, version, 2, None).unwrap();
+    let full_img = image::load_from_memory(&full.bytes).unwrap();
+    assert!(full_img.width() > 1000, "the full page, not a thumbnail");
+    let missing = e.page_image(&id, version, 3, None).unwrap_err();
+    assert_eq!(missing.code(), "record.no_such_page");
+    let history = engine.audit_log(Some(&id)).unwrap();
+    assert!(
+        history.iter().all(|h| h.user == "huong"),
+        "scan attributed to the officer"
+    );
+}
+
+#[test]
+fn a_supervisor_may_look_at_pages_but_not_scan() {
+    let (d, engine, supervisor) = engine_with(Role::Supervisor);
+    let scanner = sane_test_scanner(d.path());
+    let (mut dev, settings) = sohoa_engine::open_scanner(None, scanner, "cmnd-form", Some(1)).unwrap();
+    let err = engine
+        .acting(&supervisor)
+        .scan_into_record("0000000000", dev.as_mut(), &settings, None, |_| {})
+        .unwrap_err();
+    assert_eq!(err.code(), "auth.forbidden");
+    let unknown = sohoa_engine::open_scanner(None, scanner, "khong-co", None)
+        .err()
+        .unwrap();
+    assert_eq!(unknown.code(), "profile.unknown_preset");
+}

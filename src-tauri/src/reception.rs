@@ -1,0 +1,218 @@
+//! The reception flow's commands (owner ID, form, create, scan, OCR) and the `page:` protocol that serves
+//! page images to the webview. Images go through a protocol rather than base64 in IPC answers: a 300 dpi
+//! page is megabytes, which as JSON would freeze the window while it is parsed.
+
+use serde::{Deserialize, Serialize};
+use sohoa_engine::{
+    DeviceInfo, NewRecordRequest, OcrConfig, OwnerIdCheck, RecordDetail, RecordForm, RecordOcrReport,
+    ScanPreset, ScanRecordReport,
+};
+use tauri::http::{Request, Response, StatusCode, header};
+use tauri::{AppHandle, Emitter, Manager, State, UriSchemeContext, UriSchemeResponder};
+
+use crate::commands::{Shell, guarded};
+use crate::error::ShellError;
+use crate::status::worker_command;
+
+/// The scheme of page images: `page://localhost/<record>/<version>/<ordinal>[?max=<px>]` (Linux, macOS);
+/// `http://page.localhost/…` on Windows, which `convertFileSrc` in the UI takes care of.
+pub const PAGE_SCHEME: &str = "page";
+
+#[tauri::command]
+pub async fn check_owner_id(state: State<'_, Shell>, text: String) -> Result<OwnerIdCheck, ShellError> {
+    guarded("check_owner_id", &state, move |e| Ok(e.check_owner_id(&text)?)).await
+}
+
+#[tauri::command]
+pub async fn record_form(state: State<'_, Shell>, kind: String) -> Result<RecordForm, ShellError> {
+    guarded("record_form", &state, move |e| Ok(e.record_form(&kind)?)).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CreateRequest {
+    pub kind: String,
+    pub owner_id: Option<String>,
+    pub doc_type_code: Option<String>,
+    pub fields: Vec<(String, String)>,
+}
+
+#[tauri::command]
+pub async fn create_record(
+    state: State<'_, Shell>,
+    request: CreateRequest,
+) -> Result<RecordDetail, ShellError> {
+    guarded("create_record", &state, move |e| {
+        let req = NewRecordRequest {
+            kind: request.kind,
+            owner_id: request.owner_id.filter(|s| !s.trim().is_empty()),
+            doc_type_code: request.doc_type_code.filter(|s| !s.trim().is_empty()),
+            fields: request.fields,
+        };
+        Ok(e.create_record(&req)?)
+    })
+    .await
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScannerChoices {
+    pub devices: Vec<DeviceInfo>,
+    pub presets: Vec<ScanPreset>,
+}
+
+/// Seconds long on a desk with network scanners (discovery waits for them), hence async.
+#[tauri::command]
+pub async fn list_scanners(state: State<'_, Shell>) -> Result<ScannerChoices, ShellError> {
+    guarded("list_scanners", &state, |_| {
+        Ok(ScannerChoices {
+            devices: sohoa_engine::scanner_devices(worker_command())?,
+            presets: sohoa_engine::scan_presets()?,
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ScanRequest {
+    pub record: String,
+    pub device: String,
+    pub preset: String,
+    pub max_pages: Option<u32>,
+}
+
+/// One acquired page, pushed while the scan goes on so the strip fills as paper moves.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanProgress {
+    pub record: String,
+    pub pages: usize,
+    pub sheet: u32,
+}
+
+#[tauri::command]
+pub async fn scan_record(
+    app: AppHandle,
+    state: State<'_, Shell>,
+    request: ScanRequest,
+) -> Result<ScanRecordReport, ShellError> {
+    guarded("scan_record", &state, move |e| {
+        let (mut device, settings) = sohoa_engine::open_scanner(
+            worker_command(),
+            &request.device,
+            &request.preset,
+            request.max_pages,
+        )?;
+        let mut pages = 0;
+        let record = request.record.clone();
+        let report = e.scan_into_record(
+            &request.record,
+            device.as_mut(),
+            &settings,
+            Some(&request.preset),
+            |p| {
+                pages += 1;
+                let progress = ScanProgress {
+                    record: record.clone(),
+                    pages,
+                    sheet: p.sheet,
+                };
+                if let Err(err) = app.emit("scan-progress", progress) {
+                    tracing::warn!(error = %err, "scan progress not delivered to the window");
+                }
+            },
+        )?;
+        Ok(report)
+    })
+    .await
+}
+
+/// Reads every page of the record's current version that has no words yet and stores the words as a new
+/// version (the PDF's text layer and the field suggestions come from them).
+#[tauri::command]
+pub async fn ocr_record(state: State<'_, Shell>, record: String) -> Result<RecordOcrReport, ShellError> {
+    guarded("ocr_record", &state, move |e| {
+        let config = OcrConfig::default();
+        Ok(e.ocr_record(&record, &config, None)?)
+    })
+    .await
+}
+
+/// The `page:` protocol. Every request is checked against the session like a command: a locked window
+/// shows no pages. Decoding and thumbnailing run on their own thread, never on the webview's.
+pub fn serve_page(
+    ctx: UriSchemeContext<'_, tauri::Wry>,
+    request: Request<Vec<u8>>,
+    responder: UriSchemeResponder,
+) {
+    let app = ctx.app_handle().clone();
+    let spawned = std::thread::Builder::new()
+        .name("page-protocol".into())
+        .spawn(move || {
+            let shell = app.state::<Shell>();
+            responder.respond(page_response(&shell, request.uri()));
+        });
+    if let Err(err) = spawned {
+        tracing::error!(error = %err, "page protocol thread not started");
+    }
+}
+
+fn page_response(shell: &Shell, uri: &tauri::http::Uri) -> Response<Vec<u8>> {
+    let Some((record, version, ordinal)) = parse_page_path(uri.path()) else {
+        return text(StatusCode::BAD_REQUEST, "expected /<record>/<version>/<page>");
+    };
+    let max = uri
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("max=")))
+        .and_then(|v| v.parse::<u32>().ok());
+    match shell.as_caller("page", |e| Ok(e.page_image(&record, version, ordinal, max)?)) {
+        Ok(img) => Response::builder()
+            .header(header::CONTENT_TYPE, img.media_type)
+            // Content-addressed underneath: a (record, version, page) never changes.
+            .header(header::CACHE_CONTROL, "private, max-age=31536000, immutable")
+            .body(img.bytes)
+            .unwrap_or_else(|_| text(StatusCode::INTERNAL_SERVER_ERROR, "response")),
+        Err(err) => {
+            let status = match err.code.as_str() {
+                "auth.not_signed_in" | "auth.session_locked" | "auth.forbidden" => StatusCode::FORBIDDEN,
+                "record.no_such_page" | "store.not_found" | "store.invalid_id" => StatusCode::NOT_FOUND,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            text(status, &err.code)
+        }
+    }
+}
+
+fn parse_page_path(path: &str) -> Option<(String, u32, u32)> {
+    let mut parts = path.trim_start_matches('/').split('/');
+    let record = parts
+        .next()
+        .filter(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))?;
+    let version = parts.next()?.parse().ok()?;
+    let ordinal = parts.next()?.parse().ok()?;
+    parts
+        .next()
+        .is_none()
+        .then(|| (record.to_owned(), version, ordinal))
+}
+
+fn text(status: StatusCode, body: &str) -> Response<Vec<u8>> {
+    let mut r = Response::new(body.as_bytes().to_vec());
+    *r.status_mut() = status;
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_page_path;
+
+    #[test]
+    fn page_paths_are_record_version_and_position_only() {
+        assert_eq!(
+            parse_page_path("/0192abcd-ef/3/2"),
+            Some(("0192abcd-ef".to_owned(), 3, 2))
+        );
+        assert_eq!(parse_page_path("/abc/3"), None);
+        assert_eq!(parse_page_path("/abc/x/2"), None);
+        assert_eq!(parse_page_path("/abc/1/2/extra"), None);
+        assert_eq!(parse_page_path("/../1/2"), None);
+        assert_eq!(parse_page_path("//1/2"), None);
+    }
+}
