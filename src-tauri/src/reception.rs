@@ -216,3 +216,27 @@ mod tests {
         assert_eq!(parse_page_path("//1/2"), None);
     }
 }
+
+#[cfg(test)]
+mod protocol_tests {
+    use sohoa_engine::{Engine, EngineConfig};
+
+    use super::page_response;
+    use crate::commands::Shell;
+
+    fn uri(s: &str) -> tauri::http::Uri {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn pages_are_refused_without_a_session_and_bad_paths_are_bad_requests() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::open(EngineConfig::with_data_dir(dir.path())).unwrap();
+        let shell = Shell::new(Ok(engine));
+        let r = page_response(&shell, &uri("page://localhost/0192abcdef/1/1?max=200"));
+        assert_eq!(r.status(), 403);
+        assert_eq!(r.body(), b"auth.not_signed_in");
+        let r = page_response(&shell, &uri("page://localhost/0192abcdef/1"));
+        assert_eq!(r.status(), 400);
+    }
+}

@@ -28,7 +28,7 @@ function requiredEnv(name) {
 
 const tid = (id) => `[data-testid="${id}"]`;
 
-describe("SoHoa Desk desktop app", { timeout: 240_000 }, () => {
+describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
   let tauri;
   let wd;
   const timings = {};
@@ -404,5 +404,60 @@ describe("SoHoa Desk desktop app", { timeout: 240_000 }, () => {
     const giamsat = await wd.find(`${tid("user-row")}[data-login="giamsat"]`);
     assert.match(await wd.text(giamsat), /Lãnh đạo kiểm duyệt/);
     await shot("08-accounts");
+  });
+
+  it("receives a dossier: ID checked as typed, record created, pages scanned from the demo scanner, text read", async () => {
+    await signOut();
+    await signInAs("canbo");
+    await wd.click(await wd.find(tid("reception-button")));
+    await wd.waitFor(async () => (await wd.findAll(tid("reception-form"))).length === 1, { what: "reception form" });
+    const idBox = await wd.find(tid("owner-id"));
+    await wd.sendKeys(idBox, "03809500432");
+    const status = () => wd.execute(`return document.querySelector('[data-testid="owner-id-status"]')?.textContent.trim() ?? "";`);
+    await wd.waitFor(async () => /có 11 chữ số/.test(await status()), {
+      what: "a short ID refused while typing",
+    });
+    assert.equal(await wd.attribute(await wd.find(tid("create-record")), "disabled"), "true");
+    await wd.sendKeys(idBox, "1");
+    await wd.waitFor(async () => /sinh năm 1995 · Nam · Thanh Hóa/.test(await status()), { what: "a valid ID decoded" });
+    const fill = async (key, value) => wd.sendKeys(await wd.find(tid(`field-${key}`)), value);
+    await fill("full_name", "Lê Văn Đức");
+    await fill("birth_date", "12/03/1995");
+    await fill("cmnd_number", "172345678");
+    await fill("father_name", "Lê Văn Hải");
+    await fill("mother_name", "Nguyễn Thị Hằng");
+    assert.equal(await wd.execute(`return document.querySelector('[data-testid="field-sex"]').value;`), "nam", "sex from the ID");
+    await shot("09-reception-form");
+    await wd.click(await wd.find(tid("create-record")));
+    const title = await wd.waitFor(async () => (await wd.findAll(tid("reception-record")))[0] ?? false, { what: "record created" });
+    assert.match(await wd.text(title), /Lê Văn Đức/);
+    await wd.waitFor(
+      async () => (await wd.execute(`return document.querySelector('[data-testid="scanner-device"]').value;`)) === "demo",
+      { what: "the demo scanner offered", timeoutMs: 60_000 },
+    );
+    await wd.sendKeys(await wd.find(tid("scan-max")), "3");
+    const t0 = Date.now();
+    await wd.click(await wd.find(tid("scan-start")));
+    await wd.waitFor(async () => (await wd.findAll(tid("page-thumb"))).length === 3, { what: "three pages", timeoutMs: 120_000 });
+    timings.scan3Ms = Date.now() - t0;
+    assert.match(await wd.text(await wd.find(tid("reception-status"))), /Đã lưu 3 trang vào hồ sơ/);
+    // The images come through the page: protocol under the strict CSP: each must have decoded.
+    const loaded = () =>
+      wd.execute(`return [...document.querySelectorAll('[data-testid="page-thumb"] img, [data-testid="page-large"]')]
+        .map((i) => i.complete && i.naturalWidth > 0);`);
+    await wd.waitFor(async () => (await loaded()).every(Boolean), { what: "page images decoded" });
+    const widths = await wd.execute(`return [...document.querySelectorAll('[data-testid="page-thumb"] img')].map((i) => Math.max(i.naturalWidth, i.naturalHeight));`);
+    assert.ok(widths.every((w) => w <= 200), `thumbnails, not full pages: ${widths}`);
+    await shot("10-reception-pages");
+    const t1 = Date.now();
+    await wd.click(await wd.find(tid("ocr-start")));
+    const ocr = await wd.waitFor(async () => (await wd.findAll(tid("ocr-result")))[0] ?? false, {
+      what: "text read",
+      timeoutMs: 240_000,
+    });
+    timings.ocr3Ms = Date.now() - t1;
+    assert.match(await wd.text(ocr), /Đã nhận dạng 3 trang, \d+ từ/);
+    await wd.click(await wd.find(tid("reception-close")));
+    await waitForRowCount(seed.live_count + 1, "the new record in the list");
   });
 });

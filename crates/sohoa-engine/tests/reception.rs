@@ -100,7 +100,10 @@ fn an_officer_scans_from_the_demo_scanner_and_gets_thumbnails_and_full_pages() {
             doc_type_code: Some("CT01".to_owned()),
             fields: vec![
                 ("household_head".to_owned(), "Phạm Đức Thắng".to_owned()),
-                ("address".to_owned(), "Số 12 đường Lê Lợi, phường Bến Thành".to_owned()),
+                (
+                    "address".to_owned(),
+                    "Số 12 đường Lê Lợi, phường Bến Thành".to_owned(),
+                ),
             ],
         })
         .unwrap_or_else(|err| panic!("{} {}", err.code(), err.message_vi()));

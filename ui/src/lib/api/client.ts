@@ -5,11 +5,19 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AppInfo,
   AuditReport,
+  CreateRequest,
   DeskStatus,
   DoctorReport,
   ListQuery,
+  OcrReport,
+  OwnerIdCheck,
   RecordDetail,
+  RecordForm,
   RecordSummary,
+  ScannerChoices,
+  ScanProgress,
+  ScanReport,
+  ScanRequest,
   SessionStatus,
   ShellError,
   UserInfo,
@@ -148,4 +156,42 @@ export function deskStatus(): Promise<DeskStatus | null> {
 /** Every later change of the status bar's state, pushed by the shell (no polling from the page). */
 export function onDeskStatus(handler: (status: DeskStatus) => void): Promise<UnlistenFn> {
   return listen<DeskStatus>("desk-status", (event) => handler(event.payload));
+}
+
+export function checkOwnerId(text: string): Promise<OwnerIdCheck> {
+  return call<OwnerIdCheck>("check_owner_id", { text });
+}
+
+export function recordForm(kind: string): Promise<RecordForm> {
+  return call<RecordForm>("record_form", { kind });
+}
+
+export function createRecord(request: CreateRequest): Promise<RecordDetail> {
+  return call<RecordDetail>("create_record", { request });
+}
+
+export function listScanners(): Promise<ScannerChoices> {
+  return call<ScannerChoices>("list_scanners");
+}
+
+/** Resolves when the scan has ended and its pages are stored; pages arrive meanwhile as `scan-progress`. */
+export function scanRecord(request: ScanRequest): Promise<ScanReport> {
+  return call<ScanReport>("scan_record", { request });
+}
+
+export function onScanProgress(handler: (progress: ScanProgress) => void): Promise<UnlistenFn> {
+  return listen<ScanProgress>("scan-progress", (event) => handler(event.payload));
+}
+
+export function ocrRecord(record: string): Promise<OcrReport> {
+  return call<OcrReport>("ocr_record", { record });
+}
+
+/** Address of a page image in the shell's `page:` protocol (`max`: thumbnail long side in pixels). The
+ * scheme's origin differs by platform: Windows' webview serves custom schemes as http://<scheme>.localhost. */
+export function pageUrl(record: string, version: number, ordinal: number, max?: number): string {
+  const windows = typeof navigator !== "undefined" && navigator.userAgent.includes("Windows");
+  const base = windows ? "http://page.localhost" : "page://localhost";
+  const query = max ? `?max=${max}` : "";
+  return `${base}/${encodeURIComponent(record)}/${version}/${ordinal}${query}`;
 }

@@ -176,3 +176,91 @@ export interface UserView {
   created_at: string;
   password_changed_at: string;
 }
+
+/** `check_owner_id`: the owner number as typed, checked by the engine's ID rules. */
+export interface OwnerIdCheck {
+  valid: boolean;
+  normalized: string | null;
+  kind: "personal-id" | "cmnd" | "passport" | "tax-code" | null;
+  kind_label_vi: string | null;
+  province: string | null;
+  birth_year: number | null;
+  /** `nam` / `nu`, as the record's sex field takes it. */
+  sex: string | null;
+  code: string | null;
+  message_vi: string | null;
+  message_en: string | null;
+}
+
+export type InputKind =
+  | "text"
+  | "long-text"
+  | "date"
+  | "year"
+  | "number"
+  | "bool"
+  | "sex"
+  | "condition"
+  | "owner-id"
+  | "doc-type"
+  | "procedure"
+  | "members";
+
+export interface FormField {
+  key: string;
+  label_vi: string;
+  label_en: string;
+  required: boolean;
+  input: InputKind;
+}
+
+export interface RecordForm {
+  kind: string;
+  kind_label_vi: string;
+  kind_label_en: string;
+  fields: FormField[];
+  doc_types: { code: string; name_vi: string; name_en: string }[];
+}
+
+export interface CreateRequest {
+  kind: string;
+  owner_id: string | null;
+  doc_type_code: string | null;
+  fields: [string, string][];
+}
+
+export interface ScannerChoices {
+  devices: { id: string; name: string; driver: string; duplex: boolean }[];
+  presets: { id: string; name_vi: string; dpi: number; legal_copy: boolean }[];
+}
+
+export interface ScanRequest {
+  record: string;
+  device: string;
+  preset: string;
+  max_pages: number | null;
+}
+
+export interface ScanReport {
+  spool_id: string;
+  pages: number;
+  import: { record_id: string; version: number } | null;
+  /** The fault that stopped the scan part-way, after the pages above were stored. */
+  fault: string | null;
+}
+
+export interface ScanProgress {
+  record: string;
+  pages: number;
+  sheet: number;
+}
+
+export interface OcrReport {
+  record_id: string;
+  source_version: number;
+  version: number | null;
+  pages: number;
+  already: number;
+  words: number;
+  blank: number;
+}
