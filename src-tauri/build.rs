@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "list_scanners",
     "scan_record",
     "ocr_record",
+    "sign_record",
 ];
 
 fn main() {

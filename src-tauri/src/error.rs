@@ -44,7 +44,32 @@ impl From<sohoa_engine::RecordOcrError> for ShellError {
     }
 }
 
+impl From<sohoa_engine::RecordPdfError> for ShellError {
+    fn from(err: sohoa_engine::RecordPdfError) -> Self {
+        ShellError {
+            code: err.code(),
+            message: err.message_vi(),
+            message_en: err.to_string(),
+        }
+    }
+}
+
+impl From<sohoa_engine::VaultError> for ShellError {
+    fn from(err: sohoa_engine::VaultError) -> Self {
+        ShellError::from(sohoa_engine::EngineError::from(err))
+    }
+}
+
 impl ShellError {
+    /// Outside training mode the stamp must name the real agency: refusing beats a wrong legal copy.
+    pub(crate) fn no_agency() -> Self {
+        ShellError {
+            code: "sign.no_agency".to_owned(),
+            message: "Chưa cấu hình tên cơ quan sao (SOHOA_AGENCY)".to_owned(),
+            message_en: "the copying agency is not configured (SOHOA_AGENCY)".to_owned(),
+        }
+    }
+
     /// A file operation of the shell's own (not the engine's) that failed.
     pub(crate) fn io(code: &str, err: &std::io::Error) -> Self {
         ShellError {

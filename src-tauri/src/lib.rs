@@ -75,7 +75,8 @@ pub fn run() -> anyhow::Result<()> {
             reception::create_record,
             reception::list_scanners,
             reception::scan_record,
-            reception::ocr_record
+            reception::ocr_record,
+            reception::sign_record
         ])
         .run(tauri::generate_context!())?;
     Ok(())

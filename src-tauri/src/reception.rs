@@ -135,6 +135,52 @@ pub async fn ocr_record(state: State<'_, Shell>, record: String) -> Result<Recor
     .await
 }
 
+/// The key `sign_record` uses (`pkcs11:…`, `piv[:READER]`): `SOHOA_SIGN_KEY`, else the first PKCS#11
+/// module and token that answer.
+const SIGN_KEY_ENV: &str = "SOHOA_SIGN_KEY";
+/// The copying agency printed in the "SAO Y" stamp.
+const AGENCY_ENV: &str = "SOHOA_AGENCY";
+/// Agency code of a training desk's vault messages (they never leave the desk).
+const TRAINING_AGENCY_CODE: &str = "TAPHUAN";
+
+#[derive(Debug, Serialize)]
+pub struct SignedAndQueued {
+    pub sign: sohoa_engine::SignRecordReport,
+    /// The outbox message id (the vault's idempotency key).
+    pub message_id: String,
+}
+
+/// Signs the record's legal copy with the officer's PIN and queues it for the vault in one step, which is
+/// what "done" means at the counter. The PIN goes to the token and nowhere else (never logged, not kept).
+#[tauri::command]
+pub async fn sign_record(
+    state: State<'_, Shell>,
+    record: String,
+    pin: String,
+) -> Result<SignedAndQueued, ShellError> {
+    let training = crate::api::training_mode();
+    guarded("sign_record", &state, move |e| {
+        let key = std::env::var(SIGN_KEY_ENV).unwrap_or_else(|_| "pkcs11:auto".to_owned());
+        let agency = std::env::var(AGENCY_ENV)
+            .ok()
+            .filter(|a| !a.trim().is_empty())
+            .or_else(|| training.then(|| "Cơ quan tập huấn SoHoa".to_owned()))
+            .ok_or_else(ShellError::no_agency)?;
+        let mut signer = sohoa_engine::open_trusted_signer(&key, pin)?;
+        let sign = e.sign_record(&record, signer.as_mut(), &sohoa_engine::sao_y_options(&agency))?;
+        let mut config = sohoa_engine::VaultConfig::load(e.data_dir())?;
+        if training && config.agency_code.is_none() {
+            config.agency_code = Some(TRAINING_AGENCY_CODE.to_owned());
+        }
+        let queued = e.vault_enqueue(&sign.record_id, &config)?;
+        Ok(SignedAndQueued {
+            sign,
+            message_id: queued.message_id,
+        })
+    })
+    .await
+}
+
 /// The `page:` protocol. Every request is checked against the session like a command: a locked window
 /// shows no pages. Decoding and thumbnailing run on their own thread, never on the webview's.
 pub fn serve_page(

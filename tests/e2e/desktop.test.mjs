@@ -457,6 +457,30 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     });
     timings.ocr3Ms = Date.now() - t1;
     assert.match(await wd.text(ocr), /Đã nhận dạng 3 trang, \d+ từ/);
+    // Sign with the SoftHSM2 token run.sh provisioned: a wrong PIN first (refused in the dialog), then the right one.
+    await wd.click(await wd.find(tid("sign-start")));
+    const pinBox = await wd.waitFor(async () => (await wd.findAll(tid("sign-pin")))[0] ?? false, { what: "PIN dialog" });
+    await wd.sendKeys(pinBox, "000000");
+    await wd.click(await wd.find(tid("sign-submit")));
+    const refusedPin = await wd.waitFor(async () => (await wd.findAll(tid("sign-error")))[0] ?? false, { what: "wrong PIN refused" });
+    assert.equal(await wd.attribute(refusedPin, "data-error-code"), "sign.wrong_pin");
+    await shot("11-pin-refused");
+    await wd.sendKeys(await wd.find(tid("sign-pin")), requiredEnv("SOHOA_TEST_PIN"));
+    const t2 = Date.now();
+    await wd.click(await wd.find(tid("sign-submit")));
+    const signedLine = await wd.waitFor(
+      async () => {
+        const failed = (await wd.findAll(tid("sign-error")))[0];
+        if (failed) throw new Error(`signing refused: ${await wd.attribute(failed, "data-error-code")} ${await wd.text(failed)}`);
+        return (await wd.findAll(tid("sign-result")))[0] ?? false;
+      },
+      { what: "signed and queued", timeoutMs: 60_000 },
+    );
+    timings.signMs = Date.now() - t2;
+    assert.match(await wd.text(signedLine), /Đã ký bởi Văn thư Công an xã Tập Huấn \(B-B\) và đưa vào hàng đợi gửi kho/);
+    const cellText = (id) => wd.execute(`return document.querySelector('[data-testid="${id}"]').textContent;`);
+    await wd.waitFor(async () => /chờ gửi 1/.test(await cellText("status-vault")), { what: "the vault queue shows it" });
+    await shot("12-signed-queued");
     await wd.click(await wd.find(tid("reception-close")));
     await waitForRowCount(seed.live_count + 1, "the new record in the list");
   });

@@ -38,8 +38,8 @@ if [ -z "${E2E_SKIP_BUILD:-}" ]; then
   fi
   npm --prefix ui run build
 
-  step "cargo build -p sohoa-desk -p sohoa-cli (target: $CARGO_TARGET_DIR)"
-  cargo build -p sohoa-desk -p sohoa-cli
+  step "cargo build -p sohoa-desk -p sohoa-cli -p sohoa-vpcd-fixture (target: $CARGO_TARGET_DIR)"
+  cargo build -p sohoa-desk -p sohoa-cli -p sohoa-vpcd-fixture --bin sohoa-desk --bin sohoa --bin sohoa-test-token
 fi
 
 app="$CARGO_TARGET_DIR/debug/sohoa-desk"
@@ -68,11 +68,16 @@ rm -f "$out"/*.png
 node "$here/seed.mjs" "$cli" "$data" >"$out/seed.json"
 cat "$out/seed.json"
 
+step "a SoftHSM2 signing token with a test-PKI certificate (the app signs through real PKCS#11)"
+token_env=$("$CARGO_TARGET_DIR/debug/sohoa-test-token" "$work/token")
+while IFS= read -r line; do export "${line?}"; done <<<"$token_env"
+echo "$token_env" | grep -v PIN
+
 step "desktop test under Xvfb (1366x768)"
 # The app window is 1366x768, the smallest screen the desk must be readable on; xvfb-run's default screen is
 # 640x480x8, which would clip the window and render 8-bit colour.
 SOHOA_DESK_BIN="$app" SOHOA_DATA_DIR="$data" SOHOA_E2E_SEED="$out/seed.json" SOHOA_E2E_OUT="$out" \
-  timeout --kill-after=10 300 \
+  timeout --kill-after=10 540 \
   xvfb-run -a -s "-screen 0 1366x768x24 -nolisten tcp" \
   node --test --test-reporter=spec "$here/desktop.test.mjs"
 

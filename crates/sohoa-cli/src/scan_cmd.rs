@@ -314,7 +314,8 @@ pub fn scan(a: ScanArgs, data_dir: Option<&Path>, json: bool) -> anyhow::Result<
 
 /// Temporary file, fsync, rename: a page on disk is a whole page.
 fn write_page(path: &Path, page: &Page) -> anyhow::Result<()> {
-    let bytes = sohoa_scan::spool::encode_png(&page.image).map_err(anyhow::Error::msg)?;
+    let bytes =
+        sohoa_scan::spool::encode_png_at(&page.image, page.dpi_x, page.dpi_y).map_err(anyhow::Error::msg)?;
     let tmp = path.with_extension("png.tmp");
     let mut f = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
     f.write_all(&bytes)?;

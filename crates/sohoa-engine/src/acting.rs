@@ -102,6 +102,26 @@ impl Acting<'_> {
         engine.ocr_record_by(&engine.actor_for(self.caller), id, config, workers)
     }
 
+    /// Signs the record's legal copy with `signer` (opened by the caller: the PIN never passes through here).
+    pub fn sign_record(
+        &self,
+        id: &str,
+        signer: &mut dyn sohoa_sign::Signer,
+        opts: &sohoa_pdf::SignOptions,
+    ) -> Result<crate::SignRecordReport, crate::RecordPdfError> {
+        let engine = self.require(Action::Sign)?;
+        engine.sign_record_by(&engine.actor_for(self.caller), id, signer, opts)
+    }
+
+    /// Queues the record's current version for the vault (delivery happens when the connection allows).
+    pub fn vault_enqueue(
+        &self,
+        id: &str,
+        config: &sohoa_vault::VaultConfig,
+    ) -> Result<sohoa_store::OutboxRow, EngineError> {
+        self.require(Action::Sign)?.vault_enqueue(id, config)
+    }
+
     /// Verifying the audit chain is a control duty (supervisor, administrator).
     pub fn audit_verify(&self) -> Result<AuditReport, EngineError> {
         self.require(Action::ViewAudit)?.audit_verify()

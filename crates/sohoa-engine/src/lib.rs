@@ -21,6 +21,7 @@ mod record_pdf;
 mod records;
 mod scan;
 mod scanners;
+mod signing;
 mod vault;
 mod views;
 
@@ -49,6 +50,7 @@ pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;
 pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
 pub use scanners::{ScanPreset, open_scanner, scan_presets, scanner_devices};
+pub use signing::{SIGNED_COPY_NAME, SignRecordReport, open_trusted_signer, sao_y_options};
 pub use sohoa_ocr::OcrConfig;
 /// Binaries call this first in `main`: Tesseract must start with `OMP_THREAD_LIMIT=1` (see `sohoa_ocr::omp`).
 pub use sohoa_ocr::omp::reexec_with_thread_limit;
@@ -60,7 +62,7 @@ pub use sohoa_sign::{TokenEvent, TokenMonitor};
 pub use sohoa_store::{Actor, AuditReport, IntegrityReport, ReconcileReport};
 pub use sohoa_store::{BackupError, BackupManifest, BackupReport, RestoreReport};
 pub use sohoa_store::{OutboxCounts, OutboxRow, OutboxState};
-pub use sohoa_vault::{Delivery, PassReport, VaultConfig};
+pub use sohoa_vault::{Delivery, PassReport, VaultConfig, VaultError};
 pub use vault::{EnqueueReport, Skipped};
 pub use views::{
     FieldView, FileView, HistoryView, ImportReport, RecordDetail, RecordQuery, RecordSummary, VersionView,

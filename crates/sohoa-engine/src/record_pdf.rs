@@ -6,13 +6,15 @@ use sohoa_pdf::{DocumentMeta, PdfError, WriteOptions};
 
 use crate::{Engine, EngineError};
 
-/// Failure of building a record's PDF: either the record side or the PDF side.
+/// Failure of building or signing a record's PDF: the record side, the PDF side or the key.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordPdfError {
     #[error(transparent)]
     Engine(#[from] EngineError),
     #[error(transparent)]
     Pdf(#[from] PdfError),
+    #[error(transparent)]
+    Sign(#[from] sohoa_sign::SignError),
     #[error("record has no page images in its current version")]
     NoImages,
 }
@@ -22,6 +24,7 @@ impl RecordPdfError {
         match self {
             RecordPdfError::Engine(e) => e.code().to_owned(),
             RecordPdfError::Pdf(e) => e.code().to_owned(),
+            RecordPdfError::Sign(e) => e.code().to_owned(),
             RecordPdfError::NoImages => "pdf.no_pages".to_owned(),
         }
     }
@@ -30,6 +33,7 @@ impl RecordPdfError {
         match self {
             RecordPdfError::Engine(e) => e.message_vi(),
             RecordPdfError::Pdf(e) => e.message_vi(),
+            RecordPdfError::Sign(e) => e.message_vi(),
             RecordPdfError::NoImages => "Hồ sơ chưa có ảnh trang nào để tạo PDF".to_owned(),
         }
     }

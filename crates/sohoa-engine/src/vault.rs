@@ -196,6 +196,11 @@ impl Engine {
         };
         let mut out = Vec::new();
         for f in self.store.version_files(&row.id, version)? {
+            // OCR words are the desk's working data; the vault gets the pages and the signed copy, whose
+            // text layer already carries them. The message numbers what it sends 1, 2, 3 … without gaps.
+            if f.media_type == crate::OCR_MEDIA_TYPE {
+                continue;
+            }
             let (pages, sig) = if f.media_type == "application/pdf" {
                 let path = self.store.blob_path(&f.sha256)?;
                 let bytes =
@@ -209,9 +214,10 @@ impl Engine {
             } else {
                 (Some(1), None)
             };
+            let ordinal = u32::try_from(out.len() + 1).unwrap_or(u32::MAX);
             out.push((
                 FileEntry {
-                    ordinal: f.ordinal,
+                    ordinal,
                     name: f.name,
                     media_type: f.media_type,
                     size: f.size,

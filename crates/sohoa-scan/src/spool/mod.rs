@@ -197,7 +197,7 @@ impl Spool {
     pub fn add_page(&mut self, page: &Page) -> Result<&SpooledPage, SpoolError> {
         let index = self.manifest.pages.last().map_or(1, |p| p.index + 1);
         let file = page_name(index);
-        let bytes = encode_png(&page.image).map_err(|detail| SpoolError::Io {
+        let bytes = encode_png_at(&page.image, page.dpi_x, page.dpi_y).map_err(|detail| SpoolError::Io {
             path: self.dir.join(&file),
             detail,
         })?;
@@ -259,6 +259,36 @@ pub fn encode_png(img: &image::DynamicImage) -> Result<Vec<u8>, String> {
     let enc = PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Sub);
     enc.write_image(img.as_bytes(), img.width(), img.height(), img.color().into())
         .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// [`encode_png`] with the scan resolution in a `pHYs` chunk: the page keeps its physical size, which the
+/// legal copy (100 % scale, Decree 30) and every later import of the file depend on. `image`'s PNG encoder
+/// writes no `pHYs`, so the chunk goes in right after `IHDR`, where the PNG specification puts it.
+pub fn encode_png_at(img: &image::DynamicImage, dpi_x: f64, dpi_y: f64) -> Result<Vec<u8>, String> {
+    let png = encode_png(img)?;
+    let ppm = |dpi: f64| (dpi / 0.0254).round();
+    if !(dpi_x > 0.0 && dpi_y > 0.0 && ppm(dpi_x) < f64::from(u32::MAX) && ppm(dpi_y) < f64::from(u32::MAX)) {
+        return Ok(png);
+    }
+    // 8-byte signature, then IHDR: length (4) + type (4) + 13 data bytes + CRC (4).
+    const AFTER_IHDR: usize = 8 + 4 + 4 + 13 + 4;
+    if png.len() < AFTER_IHDR || &png[12..16] != b"IHDR" {
+        return Err("PNG encoder output does not start with IHDR".to_owned());
+    }
+    let mut chunk = Vec::with_capacity(21);
+    chunk.extend_from_slice(&9u32.to_be_bytes());
+    chunk.extend_from_slice(b"pHYs");
+    // Truncation impossible: both were checked to fit in u32 above.
+    chunk.extend_from_slice(&(ppm(dpi_x) as u32).to_be_bytes());
+    chunk.extend_from_slice(&(ppm(dpi_y) as u32).to_be_bytes());
+    chunk.push(1); // unit: metre
+    let crc = crc32fast::hash(&chunk[4..]);
+    chunk.extend_from_slice(&crc.to_be_bytes());
+    let mut out = Vec::with_capacity(png.len() + chunk.len());
+    out.extend_from_slice(&png[..AFTER_IHDR]);
+    out.extend_from_slice(&chunk);
+    out.extend_from_slice(&png[AFTER_IHDR..]);
     Ok(out)
 }
 

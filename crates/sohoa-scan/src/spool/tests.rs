@@ -84,3 +84,18 @@ fn a_damaged_manifest_is_reported_not_ignored() {
     ));
     assert_eq!(Spool::list(root.path()).unwrap().len(), 0);
 }
+
+#[test]
+fn spooled_pages_carry_their_scan_resolution() {
+    let img = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(40, 30, image::Rgb([200, 10, 10])));
+    let png = super::encode_png_at(&img, 300.0, 300.0).unwrap();
+    assert_eq!(sohoa_core::media::stored_dpi(&png), Some(300.0));
+    let back = image::load_from_memory(&png).unwrap();
+    assert_eq!(
+        (back.width(), back.height()),
+        (40, 30),
+        "still a valid PNG for decoders"
+    );
+    let plain = super::encode_png_at(&img, 0.0, 0.0).unwrap();
+    assert_eq!(sohoa_core::media::stored_dpi(&plain), None);
+}

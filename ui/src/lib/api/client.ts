@@ -20,6 +20,7 @@ import type {
   ScanRequest,
   SessionStatus,
   ShellError,
+  SignedAndQueued,
   UserInfo,
   UserView,
 } from "./types";
@@ -194,4 +195,9 @@ export function pageUrl(record: string, version: number, ordinal: number, max?: 
   const base = windows ? "http://page.localhost" : "page://localhost";
   const query = max ? `?max=${max}` : "";
   return `${base}/${encodeURIComponent(record)}/${version}/${ordinal}${query}`;
+}
+
+/** Signs the record's legal copy with the token (the PIN goes to the shell once and is not kept) and queues it. */
+export function signRecord(record: string, pin: string): Promise<SignedAndQueued> {
+  return call<SignedAndQueued>("sign_record", { record, pin });
 }

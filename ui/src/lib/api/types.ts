@@ -264,3 +264,9 @@ export interface OcrReport {
   words: number;
   blank: number;
 }
+
+/** `sign_record`: the signed legal copy stored as a new version, then queued for the vault. */
+export interface SignedAndQueued {
+  sign: { record_id: string; version: number; signer: string; signing_time: string; level: string; bytes: number };
+  message_id: string;
+}

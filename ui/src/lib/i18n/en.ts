@@ -182,4 +182,12 @@ export const en: Record<MessageKey, string> = {
   "reception.noPages": "No pages yet: put the paper in the feeder and press Scan (F5).",
   "reception.pages": "Pages of the record",
   "reception.pageN": "Page {n}",
+  "sign.start": "Sign and send (F8)",
+  "sign.pinTitle": "Enter the signing token's PIN",
+  "sign.pinHint": "The electronic copy is signed with the “SAO Y” stamp and queued for the vault.",
+  "sign.pin": "PIN",
+  "sign.cancel": "Cancel",
+  "sign.submit": "Sign",
+  "sign.signing": "Signing…",
+  "sign.done": "Signed by {signer} ({level}) and queued for the vault",
 };

@@ -181,6 +181,14 @@ export const vi = {
   "reception.noPages": "Chưa có trang nào: đặt giấy vào khay và bấm Quét (F5).",
   "reception.pages": "Các trang của hồ sơ",
   "reception.pageN": "Trang {n}",
+  "sign.start": "Ký số và gửi (F8)",
+  "sign.pinTitle": "Nhập mã PIN của thiết bị ký số",
+  "sign.pinHint": "Bản sao điện tử được ký với dấu «SAO Y» và đưa vào hàng đợi gửi kho dữ liệu.",
+  "sign.pin": "Mã PIN",
+  "sign.cancel": "Hủy",
+  "sign.submit": "Ký",
+  "sign.signing": "Đang ký…",
+  "sign.done": "Đã ký bởi {signer} ({level}) và đưa vào hàng đợi gửi kho",
 } as const;
 
 export type MessageKey = keyof typeof vi;

@@ -1,0 +1,84 @@
+//! Signing a record's legal copy as the agency: the current pages become the PDF/A (with the OCR text layer),
+//! which is signed with the Decree 30 "SAO Y" stamp and stored in the record as one new version. Nothing is
+//! stored when the token refuses, is pulled or the certificate fails the trust checks.
+
+use serde::Serialize;
+use sohoa_pdf::{CopyForm, SignOptions};
+use sohoa_sign::{KeySpec, Pin, Signer, TrustStore};
+
+use crate::{Engine, EngineError, RecordPdfError};
+
+/// The name of the signed copy inside the record's version.
+pub const SIGNED_COPY_NAME: &str = "ban-sao-y.pdf";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SignRecordReport {
+    pub record_id: String,
+    /// The new version holding the signed copy.
+    pub version: u32,
+    /// Certificate holder (subject CN) as signed.
+    pub signer: String,
+    pub signing_time: String,
+    pub level: String,
+    pub bytes: usize,
+}
+
+impl Engine {
+    /// Builds, signs with `signer` and stores `id`'s legal copy, attributed to `actor`.
+    pub(crate) fn sign_record_by(
+        &self,
+        actor: &sohoa_store::Actor,
+        id: &str,
+        signer: &mut dyn Signer,
+        opts: &SignOptions,
+    ) -> Result<SignRecordReport, RecordPdfError> {
+        let (unsigned, report) = self.record_pdf(id, None)?;
+        let outcome = sohoa_pdf::sign_pdf(&unsigned, signer, opts)?;
+        // Imported from a file so the signed copy takes the same checks and naming as any attached file.
+        let work = self
+            .config
+            .data_dir
+            .join("tmp")
+            .join(format!("sign-{}", uuid::Uuid::now_v7().simple()));
+        let path = work.join(SIGNED_COPY_NAME);
+        let written = std::fs::create_dir_all(&work).and_then(|()| std::fs::write(&path, &outcome.bytes));
+        let imported = written
+            .map_err(|e| EngineError::File {
+                path: path.clone(),
+                problem: crate::FileProblem::Unreadable(e.to_string()),
+            })
+            .and_then(|()| self.import_files_by(actor, &report.record_id, std::slice::from_ref(&path)));
+        if let Err(e) = std::fs::remove_dir_all(&work) {
+            tracing::warn!(error = %e, "signing work folder not removed");
+        }
+        let imported = imported?;
+        tracing::info!(record = %report.record_id, version = imported.version, "signed copy stored");
+        Ok(SignRecordReport {
+            record_id: report.record_id,
+            version: imported.version,
+            signer: outcome.signer,
+            signing_time: outcome.signing_time,
+            level: outcome.level.as_str().to_owned(),
+            bytes: outcome.bytes.len(),
+        })
+    }
+}
+
+/// Opens the signing key named by `key` with `pin`, checked against the trust anchors (`SOHOA_TRUST_DIR`
+/// or the installed trust directory) before the PIN signs anything.
+pub fn open_trusted_signer(key: &str, pin: String) -> Result<Box<dyn Signer>, RecordPdfError> {
+    let spec: KeySpec = key.parse()?;
+    let store = TrustStore::load_dir(&sohoa_sign::trust::default_trust_dir())?;
+    Ok(sohoa_sign::open_signer(&spec, Pin::new(pin), &store)?)
+}
+
+/// The stamp's options for an agency's certified copy ("SAO Y"), signed at B-B (offline desks; the
+/// timestamp is added later, as `sohoa sign --upgrade-lt` does).
+pub fn sao_y_options(agency: &str) -> SignOptions {
+    SignOptions {
+        agency: agency.to_owned(),
+        copy_form: CopyForm::SaoY,
+        tsa_url: None,
+        time: None,
+    }
+}
