@@ -277,9 +277,8 @@ pub fn sign(args: SignArgs, json: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Signs `input` into `out_path`; returns the JSON summary and the officer's one-line report.
-fn sign_bytes(args: &SignArgs, input: &[u8], out_path: &Path) -> anyhow::Result<(serde_json::Value, String)> {
-    let started = std::time::Instant::now();
+/// The key and the stamp options `sohoa sign` was given.
+fn signer_and_options(args: &SignArgs) -> anyhow::Result<(Box<dyn sohoa_sign::Signer>, SignOptions)> {
     let spec = parse_key_spec(args.key.as_deref().unwrap_or_default())?;
     let agency = args
         .agency
@@ -292,13 +291,20 @@ fn sign_bytes(args: &SignArgs, input: &[u8], out_path: &Path) -> anyhow::Result<
                 "--agency (or SOHOA_AGENCY) is required",
             )
         })?;
-    let mut signer = open_signer(&spec, args.pin_env.as_deref())?;
+    let signer = open_signer(&spec, args.pin_env.as_deref())?;
     let opts = SignOptions {
         agency,
         copy_form: copy_form(&args.copy_form)?,
         tsa_url: args.tsa.clone(),
         time: None,
     };
+    Ok((signer, opts))
+}
+
+/// Signs `input` into `out_path`; returns the JSON summary and the officer's one-line report.
+fn sign_bytes(args: &SignArgs, input: &[u8], out_path: &Path) -> anyhow::Result<(serde_json::Value, String)> {
+    let started = std::time::Instant::now();
+    let (mut signer, opts) = signer_and_options(args)?;
     let mut outcome = sohoa_pdf::sign_pdf(input, signer.as_mut(), &opts).map_err(CmdError::from)?;
     if args.ltv {
         outcome.bytes = sohoa_pdf::sign::ltv::add_validation_data(&outcome.bytes, &Default::default())
@@ -331,25 +337,29 @@ fn sign_bytes(args: &SignArgs, input: &[u8], out_path: &Path) -> anyhow::Result<
 
 /// `sohoa sign --record ID`: the record's current pages become a PDF/A, which is signed and attached to
 /// the record as one new version (the pages stay; the signed copy is what the vault receives). Nothing is
-/// attached when signing fails.
+/// attached when signing fails. The engine does the work, as for the desktop app.
 pub fn sign_record(engine: &sohoa_engine::Engine, args: SignArgs, json: bool) -> anyhow::Result<ExitCode> {
     let id = args.record.clone().unwrap_or_default();
-    let (unsigned, _) = engine.record_pdf(&id, args.dpi).map_err(record_pdf_err)?;
-    let work = std::env::temp_dir().join(format!("sohoa-sign-{}-{}", std::process::id(), id));
-    std::fs::create_dir_all(&work).map_err(|e| CmdError::from(PdfError::Io(e)))?;
-    let out_path = work.join("ban-sao-y.pdf");
-    let result = sign_bytes(&args, &unsigned, &out_path).and_then(|(mut v, line)| {
-        let report = engine.import_files(&id, std::slice::from_ref(&out_path))?;
-        v["record"] = json!(id);
-        v["version"] = json!(report.version);
-        Ok((v, line, report.version))
-    });
-    let _ = std::fs::remove_dir_all(&work);
-    let (v, line, version) = result?;
+    let (mut signer, sign) = signer_and_options(&args)?;
+    let opts = sohoa_engine::RecordSignOptions {
+        sign,
+        ltv: args.ltv,
+        fallback_dpi: args.dpi,
+    };
+    let report = engine
+        .sign_record(&id, signer.as_mut(), &opts)
+        .map_err(record_pdf_err)?;
     if json {
+        let mut v = serde_json::to_value(&report)?;
+        v["ok"] = json!(true);
+        v["record"] = json!(report.record_id);
+        v["backend"] = json!(signer.backend());
         print_json(&v)?;
     } else {
-        println!("{line} — đã lưu vào hồ sơ {id}, phiên bản {version}");
+        println!(
+            "Đã ký — {} — {} — mức {} — đã lưu vào hồ sơ {}, phiên bản {}",
+            report.signer, report.signing_time, report.level, report.record_id, report.version
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -107,7 +107,7 @@ impl Acting<'_> {
         &self,
         id: &str,
         signer: &mut dyn sohoa_sign::Signer,
-        opts: &sohoa_pdf::SignOptions,
+        opts: &crate::RecordSignOptions,
     ) -> Result<crate::SignRecordReport, crate::RecordPdfError> {
         let engine = self.require(Action::Sign)?;
         engine.sign_record_by(&engine.actor_for(self.caller), id, signer, opts)

@@ -50,7 +50,9 @@ pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;
 pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
 pub use scanners::{ScanPreset, open_scanner, scan_presets, scanner_devices};
-pub use signing::{SIGNED_COPY_NAME, SignRecordReport, open_trusted_signer, sao_y_options};
+pub use signing::{
+    RecordSignOptions, SIGNED_COPY_NAME, SignRecordReport, open_trusted_signer, sao_y_options,
+};
 pub use sohoa_ocr::OcrConfig;
 /// Binaries call this first in `main`: Tesseract must start with `OMP_THREAD_LIMIT=1` (see `sohoa_ocr::omp`).
 pub use sohoa_ocr::omp::reexec_with_thread_limit;

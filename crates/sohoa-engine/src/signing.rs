@@ -11,6 +11,26 @@ use crate::{Engine, EngineError, RecordPdfError};
 /// The name of the signed copy inside the record's version.
 pub const SIGNED_COPY_NAME: &str = "ban-sao-y.pdf";
 
+/// How a record's copy is signed.
+#[derive(Debug, Clone)]
+pub struct RecordSignOptions {
+    pub sign: SignOptions,
+    /// Add the validation data (DSS: certificates, revocation answers) after signing: B-T becomes B-LT.
+    pub ltv: bool,
+    /// Resolution of pages whose files do not say it (imports of bare images).
+    pub fallback_dpi: Option<f32>,
+}
+
+impl RecordSignOptions {
+    pub fn new(sign: SignOptions) -> Self {
+        RecordSignOptions {
+            sign,
+            ltv: false,
+            fallback_dpi: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SignRecordReport {
     pub record_id: String,
@@ -24,16 +44,32 @@ pub struct SignRecordReport {
 }
 
 impl Engine {
+    /// [`Engine::sign_record_by`] as the local system actor (`sohoa sign --record`).
+    pub fn sign_record(
+        &self,
+        id: &str,
+        signer: &mut dyn Signer,
+        opts: &RecordSignOptions,
+    ) -> Result<SignRecordReport, RecordPdfError> {
+        self.sign_record_by(&self.config.actor, id, signer, opts)
+    }
+
     /// Builds, signs with `signer` and stores `id`'s legal copy, attributed to `actor`.
     pub(crate) fn sign_record_by(
         &self,
         actor: &sohoa_store::Actor,
         id: &str,
         signer: &mut dyn Signer,
-        opts: &SignOptions,
+        opts: &RecordSignOptions,
     ) -> Result<SignRecordReport, RecordPdfError> {
-        let (unsigned, report) = self.record_pdf(id, None)?;
-        let outcome = sohoa_pdf::sign_pdf(&unsigned, signer, opts)?;
+        let (unsigned, report) = self.record_pdf(id, opts.fallback_dpi)?;
+        let mut outcome = sohoa_pdf::sign_pdf(&unsigned, signer, &opts.sign)?;
+        if opts.ltv {
+            outcome.bytes = sohoa_pdf::sign::ltv::add_validation_data(&outcome.bytes, &Default::default())?;
+            if outcome.level == sohoa_pdf::Level::BT {
+                outcome.level = sohoa_pdf::Level::BLT;
+            }
+        }
         // Imported from a file so the signed copy takes the same checks and naming as any attached file.
         let work = self
             .config
@@ -74,11 +110,11 @@ pub fn open_trusted_signer(key: &str, pin: String) -> Result<Box<dyn Signer>, Re
 
 /// The stamp's options for an agency's certified copy ("SAO Y"), signed at B-B (offline desks; the
 /// timestamp is added later, as `sohoa sign --upgrade-lt` does).
-pub fn sao_y_options(agency: &str) -> SignOptions {
-    SignOptions {
+pub fn sao_y_options(agency: &str) -> RecordSignOptions {
+    RecordSignOptions::new(SignOptions {
         agency: agency.to_owned(),
         copy_form: CopyForm::SaoY,
         tsa_url: None,
         time: None,
-    }
+    })
 }
