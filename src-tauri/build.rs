@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "scan_record",
     "ocr_record",
     "sign_record",
+    "edit_pages",
 ];
 
 fn main() {

@@ -76,7 +76,8 @@ pub fn run() -> anyhow::Result<()> {
             reception::list_scanners,
             reception::scan_record,
             reception::ocr_record,
-            reception::sign_record
+            reception::sign_record,
+            reception::edit_pages
         ])
         .run(tauri::generate_context!())?;
     Ok(())

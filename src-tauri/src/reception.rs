@@ -135,6 +135,20 @@ pub async fn ocr_record(state: State<'_, Shell>, record: String) -> Result<Recor
     .await
 }
 
+/// Reorders, deletes or turns pages (a new version); returns the record as it now is.
+#[tauri::command]
+pub async fn edit_pages(
+    state: State<'_, Shell>,
+    record: String,
+    edit: sohoa_engine::PageEdit,
+) -> Result<RecordDetail, ShellError> {
+    guarded("edit_pages", &state, move |e| {
+        e.edit_pages(&record, &edit)?;
+        Ok(e.record_detail(&record)?)
+    })
+    .await
+}
+
 /// The key `sign_record` uses (`pkcs11:…`, `piv[:READER]`): `SOHOA_SIGN_KEY`, else the first PKCS#11
 /// module and token that answer.
 const SIGN_KEY_ENV: &str = "SOHOA_SIGN_KEY";

@@ -449,6 +449,19 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     const widths = await wd.execute(`return [...document.querySelectorAll('[data-testid="page-thumb"] img')].map((i) => Math.max(i.naturalWidth, i.naturalHeight));`);
     assert.ok(widths.every((w) => w <= 200), `thumbnails, not full pages: ${widths}`);
     await shot("10-reception-pages");
+    // Page edits, each a new version: delete the third page, turn the first, move the second up.
+    const thumbs = () => wd.findAll(tid("page-thumb"));
+    const deletes = await wd.findAll(tid("page-delete"));
+    await wd.click(deletes[2]);
+    await wd.waitFor(async () => (await thumbs()).length === 2, { what: "a page deleted" });
+    await wd.click((await wd.findAll(tid("page-turn")))[0]);
+    const landscape = () =>
+      wd.execute(`const i = document.querySelector('[data-testid="page-thumb"] img');
+        return i.complete && i.naturalWidth > i.naturalHeight;`);
+    await wd.waitFor(landscape, { what: "the first page turned" });
+    await wd.click((await wd.findAll(tid("page-up")))[1]);
+    await wd.waitFor(async () => !(await landscape()), { what: "the turned page moved down" });
+    await shot("10b-pages-edited");
     const t1 = Date.now();
     await wd.click(await wd.find(tid("ocr-start")));
     const ocr = await wd.waitFor(async () => (await wd.findAll(tid("ocr-result")))[0] ?? false, {
@@ -456,7 +469,7 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
       timeoutMs: 240_000,
     });
     timings.ocr3Ms = Date.now() - t1;
-    assert.match(await wd.text(ocr), /Đã nhận dạng 3 trang, \d+ từ/);
+    assert.match(await wd.text(ocr), /Đã nhận dạng 2 trang, \d+ từ/);
     // Sign with the SoftHSM2 token run.sh provisioned: a wrong PIN first (refused in the dialog), then the right one.
     await wd.click(await wd.find(tid("sign-start")));
     const pinBox = await wd.waitFor(async () => (await wd.findAll(tid("sign-pin")))[0] ?? false, { what: "PIN dialog" });

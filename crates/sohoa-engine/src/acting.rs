@@ -122,6 +122,12 @@ impl Acting<'_> {
         self.require(Action::Sign)?.vault_enqueue(id, config)
     }
 
+    /// Reorders, deletes or turns pages of the current version; returns the new version.
+    pub fn edit_pages(&self, id: &str, edit: &crate::PageEdit) -> Result<u32, EngineError> {
+        let engine = self.require(Action::EditRecord)?;
+        engine.edit_pages_by(&engine.actor_for(self.caller), id, edit)
+    }
+
     /// Verifying the audit chain is a control duty (supervisor, administrator).
     pub fn audit_verify(&self) -> Result<AuditReport, EngineError> {
         self.require(Action::ViewAudit)?.audit_verify()

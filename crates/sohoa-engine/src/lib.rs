@@ -15,6 +15,7 @@ mod doctor;
 mod error;
 mod media;
 mod ocr;
+mod pages;
 mod password;
 mod reception;
 mod record_pdf;
@@ -44,6 +45,7 @@ pub use desk_status::{
 pub use doctor::{Check, CheckStatus, DoctorOptions, DoctorReport, StatusCounts, run_doctor};
 pub use error::{EngineError, ErrorClass, FileProblem};
 pub use ocr::{OCR_MEDIA_TYPE, RecordOcrError, RecordOcrReport, ocr_file_name};
+pub use pages::PageEdit;
 pub use password::MIN_PASSWORD_CHARS;
 pub use reception::{DocTypeOption, FormField, OwnerIdCheck, PageImage, RecordForm};
 pub use record_pdf::{RecordPdfError, RecordPdfReport};

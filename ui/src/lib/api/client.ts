@@ -11,6 +11,7 @@ import type {
   ListQuery,
   OcrReport,
   OwnerIdCheck,
+  PageEdit,
   RecordDetail,
   RecordForm,
   RecordSummary,
@@ -200,4 +201,8 @@ export function pageUrl(record: string, version: number, ordinal: number, max?: 
 /** Signs the record's legal copy with the token (the PIN goes to the shell once and is not kept) and queues it. */
 export function signRecord(record: string, pin: string): Promise<SignedAndQueued> {
   return call<SignedAndQueued>("sign_record", { record, pin });
+}
+
+export function editPages(record: string, edit: PageEdit): Promise<RecordDetail> {
+  return call<RecordDetail>("edit_pages", { record, edit });
 }

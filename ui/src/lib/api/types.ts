@@ -270,3 +270,9 @@ export interface SignedAndQueued {
   sign: { record_id: string; version: number; signer: string; signing_time: string; level: string; bytes: number };
   message_id: string;
 }
+
+/** `edit_pages`: the new order as ordinals of the current page images (left out = deleted) and quarter turns. */
+export interface PageEdit {
+  order: number[];
+  turns: [number, number][];
+}

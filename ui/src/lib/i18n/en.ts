@@ -190,4 +190,8 @@ export const en: Record<MessageKey, string> = {
   "sign.submit": "Sign",
   "sign.signing": "Signing…",
   "sign.done": "Signed by {signer} ({level}) and queued for the vault",
+  "pages.up": "Move up",
+  "pages.down": "Move down",
+  "pages.turn": "Turn right 90°",
+  "pages.delete": "Delete page",
 };

@@ -189,6 +189,10 @@ export const vi = {
   "sign.submit": "Ký",
   "sign.signing": "Đang ký…",
   "sign.done": "Đã ký bởi {signer} ({level}) và đưa vào hàng đợi gửi kho",
+  "pages.up": "Chuyển lên",
+  "pages.down": "Chuyển xuống",
+  "pages.turn": "Xoay phải 90°",
+  "pages.delete": "Xóa trang",
 } as const;
 
 export type MessageKey = keyof typeof vi;
