@@ -24,35 +24,26 @@ impl From<EngineError> for ShellError {
     }
 }
 
-impl From<sohoa_engine::ScanRecordError> for ShellError {
-    fn from(err: sohoa_engine::ScanRecordError) -> Self {
-        ShellError {
-            code: err.code().to_owned(),
-            message: err.message_vi(),
-            message_en: err.to_string(),
+/// The engine's stage errors (scan, OCR, PDF/signing) all carry a stable code and a Vietnamese message.
+macro_rules! from_stage_error {
+    ($($t:ty),+) => {$(
+        impl From<$t> for ShellError {
+            fn from(err: $t) -> Self {
+                ShellError {
+                    code: err.code().to_string(),
+                    message: err.message_vi(),
+                    message_en: err.to_string(),
+                }
+            }
         }
-    }
+    )+};
 }
 
-impl From<sohoa_engine::RecordOcrError> for ShellError {
-    fn from(err: sohoa_engine::RecordOcrError) -> Self {
-        ShellError {
-            code: err.code(),
-            message: err.message_vi(),
-            message_en: err.to_string(),
-        }
-    }
-}
-
-impl From<sohoa_engine::RecordPdfError> for ShellError {
-    fn from(err: sohoa_engine::RecordPdfError) -> Self {
-        ShellError {
-            code: err.code(),
-            message: err.message_vi(),
-            message_en: err.to_string(),
-        }
-    }
-}
+from_stage_error!(
+    sohoa_engine::ScanRecordError,
+    sohoa_engine::RecordOcrError,
+    sohoa_engine::RecordPdfError
+);
 
 impl From<sohoa_engine::VaultError> for ShellError {
     fn from(err: sohoa_engine::VaultError) -> Self {
