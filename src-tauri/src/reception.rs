@@ -12,7 +12,7 @@ use tauri::{AppHandle, Emitter, Manager, State, UriSchemeContext, UriSchemeRespo
 
 use crate::commands::{Shell, guarded};
 use crate::error::ShellError;
-use crate::status::worker_command;
+use crate::status::{OcrProgress, StatusFeed, worker_command};
 
 /// The scheme of page images: `page://localhost/<record>/<version>/<ordinal>[?max=<px>]` (Linux, macOS);
 /// `http://page.localhost/…` on Windows, which `convertFileSrc` in the UI takes care of.
@@ -127,10 +127,29 @@ pub async fn scan_record(
 /// Reads every page of the record's current version that has no words yet and stores the words as a new
 /// version (the PDF's text layer and the field suggestions come from them).
 #[tauri::command]
-pub async fn ocr_record(state: State<'_, Shell>, record: String) -> Result<RecordOcrReport, ShellError> {
+pub async fn ocr_record(
+    app: AppHandle,
+    state: State<'_, Shell>,
+    feed: State<'_, std::sync::Arc<StatusFeed>>,
+    record: String,
+) -> Result<RecordOcrReport, ShellError> {
+    let feed = std::sync::Arc::clone(&feed);
     guarded("ocr_record", &state, move |e| {
         let config = OcrConfig::default();
-        Ok(e.ocr_record(&record, &config, None)?)
+        let progress = |done: usize, total: usize| {
+            let (done, total) = (done as u64, total as u64);
+            feed.set_ocr(
+                &app,
+                OcrProgress {
+                    queued: total - done,
+                    done,
+                    total,
+                },
+            );
+        };
+        let result = e.ocr_record(&record, &config, None, progress);
+        feed.set_ocr(&app, OcrProgress::default());
+        Ok(result?)
     })
     .await
 }

@@ -18,8 +18,8 @@ pub const EVENT: &str = "desk-status";
 const REFRESH: Duration = Duration::from_secs(5);
 const SCANNER_REFRESH: Duration = Duration::from_secs(60);
 
-/// Background OCR of the app's pages; all zero until the app runs OCR itself (the CLI's `sohoa ocr` does
-/// not report here).
+/// Pages the app's OCR has read of the job under way (the CLI's `sohoa ocr` does not report here); all
+/// zero when idle.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OcrProgress {
     pub queued: u64,
@@ -39,11 +39,30 @@ pub struct DeskStatus {
 #[derive(Default)]
 pub struct StatusFeed {
     latest: Mutex<Option<DeskStatus>>,
+    ocr: Mutex<OcrProgress>,
 }
 
 impl StatusFeed {
     pub fn latest(&self) -> Option<DeskStatus> {
         self.latest.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    fn ocr(&self) -> OcrProgress {
+        self.ocr.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Records OCR progress and pushes it at once (the feed's own pass comes only every few seconds).
+    pub fn set_ocr(&self, app: &AppHandle, progress: OcrProgress) {
+        *self.ocr.lock().unwrap_or_else(PoisonError::into_inner) = progress.clone();
+        let next = {
+            let mut slot = self.latest.lock().unwrap_or_else(PoisonError::into_inner);
+            let Some(status) = slot.as_mut() else { return };
+            status.ocr = progress;
+            status.clone()
+        };
+        if let Err(e) = app.emit(EVENT, &next) {
+            tracing::warn!(error = %e, "desk-status event not delivered");
+        }
     }
 
     /// Stores `next`; true when it differs from what the window last saw.
@@ -103,7 +122,7 @@ fn publish(app: &AppHandle, feed: &StatusFeed, engine: &Engine, training: bool, 
         scanner: scanner.clone(),
         token: sohoa_engine::token_status(&[]),
         vault,
-        ocr: OcrProgress::default(),
+        ocr: feed.ocr(),
     };
     if feed.store(&next)
         && let Err(e) = app.emit(EVENT, &next)

@@ -98,16 +98,18 @@ impl Engine {
         config: &OcrConfig,
         workers: Option<usize>,
     ) -> Result<RecordOcrReport, RecordOcrError> {
-        self.ocr_record_by(&self.config.actor, id, config, workers)
+        self.ocr_record_by(&self.config.actor, id, config, workers, |_, _| {})
     }
 
-    /// [`Engine::ocr_record`] with the new version attributed to `actor` (the signed-in officer).
+    /// [`Engine::ocr_record`] with the new version attributed to `actor` (the signed-in officer);
+    /// `on_progress(done, total)` after each page read.
     pub(crate) fn ocr_record_by(
         &self,
         actor: &sohoa_store::Actor,
         id: &str,
         config: &OcrConfig,
         workers: Option<usize>,
+        mut on_progress: impl FnMut(usize, usize),
     ) -> Result<RecordOcrReport, RecordOcrError> {
         let id = self.store.resolve_id(id).map_err(EngineError::from)?;
         let row = self.store.get_record(&id).map_err(EngineError::from)?;
@@ -153,6 +155,7 @@ impl Engine {
                     if let Some(&i) = jobs.get(&job) {
                         pages[i] = Some(page);
                         remaining -= 1;
+                        on_progress(todo.len() - remaining, todo.len());
                     }
                 }
                 OcrEvent::Cancelled { .. } => return Err(OcrError::Cancelled.into()),
