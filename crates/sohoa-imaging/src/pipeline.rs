@@ -229,9 +229,11 @@ pub fn clean(input: &DynamicImage, opts: &CleanOptions) -> Result<CleanedPage, I
     };
     let (mw, mh) = (g2.width() as usize, g2.height() as usize);
     let [mut x0, mut y0, mut x1, mut y1] = [0, 0, mw, mh];
+    let mut bed_left = None;
     if opts.crop {
         let mask2 = bed_mask(&g2, dark_below);
         [x0, y0, x1, y1] = paper_rect(&mask2, mw, mh);
+        bed_left = Some(crate::border::bed_regions(&mask2, &g2, dark_below));
     }
     let full = |v: usize, limit: u32| ((v as u32) * f).min(limit);
     let crop = if [x0, y0, x1, y1] == [0, 0, mw, mh] {
@@ -253,6 +255,20 @@ pub fn clean(input: &DynamicImage, opts: &CleanOptions) -> Result<CleanedPage, I
         .or_else(|| quality::dpi_from_paper(img.width(), img.height()));
     let work_dpi = dpi.unwrap_or(300.0);
     let paper = paper_colour(&img, paper_luma);
+    // Bed the rectangular crop had to keep (corners of the sheet beyond the scanned area): paper, not ink.
+    if let Some(regions) = &bed_left {
+        let n = crate::border::paint(
+            &mut img,
+            &mut map,
+            regions,
+            mw,
+            [x0, y0, x1, y1],
+            f,
+            paper,
+            paper_luma,
+        );
+        tracing::debug!(painted = n, "bed left inside the crop");
+    }
     let mut holes = Vec::new();
     if opts.punch_holes {
         holes = despeckle::find_holes(&map, dark_below, f, work_dpi);
