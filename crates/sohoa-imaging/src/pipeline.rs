@@ -187,6 +187,11 @@ pub fn clean(input: &DynamicImage, opts: &CleanOptions) -> Result<CleanedPage, I
         }
     };
     let orientation = if opts.orientation { geo.orientation } else { 0 };
+    let cut_by_scan = if pre_blank {
+        Vec::new()
+    } else {
+        quality::clipped_scan_edges(&g, dark_below, orientation)
+    };
     let skew_degrees = if opts.deskew { geo.skew_degrees } else { 0.0 };
     // Uncovered corners after deskew get the bed's colour, so the crop sees them as bed.
     let bed_px: Vec<u8> = g
@@ -326,7 +331,15 @@ pub fn clean(input: &DynamicImage, opts: &CleanOptions) -> Result<CleanedPage, I
             sharpness: sharp,
             contrast,
             residual_skew: residual,
-            clipped: quality::clipped_edges(&map, dark_below),
+            clipped: {
+                let mut edges = quality::clipped_edges(&map, dark_below);
+                for e in cut_by_scan {
+                    if !edges.contains(&e) {
+                        edges.push(e);
+                    }
+                }
+                edges
+            },
             blank: b.blank,
             orientation_uncertain: uncertain,
         },

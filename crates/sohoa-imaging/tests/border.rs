@@ -119,3 +119,36 @@ fn cut_corners_leave_no_bed_and_all_scanned_text() {
         missing.len()
     );
 }
+
+/// Text the scan cut off is reported (`clipped_right`): after deskew the cut runs slanted through the page,
+/// so only the scan as it came shows it. A sheet that lies wholly on the bed is not reported.
+#[test]
+fn text_cut_by_the_scan_edge_is_reported() {
+    let page = render_page(&PageSpec {
+        seed: 7107,
+        ..PageSpec::default()
+    })
+    .unwrap();
+    let scanned = |border: [u32; 4]| {
+        let scan = degrade::scan(
+            &page.image,
+            &ScanGeometry {
+                angle_deg: -13.45,
+                border,
+                bed: Rgb([250, 250, 250]),
+            },
+        );
+        clean(&DynamicImage::ImageRgb8(scan), &CleanOptions::default()).unwrap()
+    };
+    // White lid, no border: the top-right corner with the ends of the motto and the date is off the scan.
+    let cut = scanned([0; 4]);
+    assert!(
+        cut.quality.clipped.contains(&"right".to_owned()),
+        "{:?}",
+        cut.quality
+    );
+    assert!(cut.quality.reasons.contains(&"clipped_right".to_owned()));
+    // A bed large enough for the turned sheet: nothing is cut.
+    let whole = scanned([500, 500, 500, 500]);
+    assert!(whole.quality.clipped.is_empty(), "{:?}", whole.quality);
+}
