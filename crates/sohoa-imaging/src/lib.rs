@@ -21,6 +21,7 @@
 //! and in-place speck repairs. Colour is preserved; a binary derivative is made only on request.
 
 mod blank;
+mod border;
 mod cc;
 mod decode;
 mod despeckle;

@@ -187,6 +187,11 @@ pub fn clean(input: &DynamicImage, opts: &CleanOptions) -> Result<CleanedPage, I
         }
     };
     let orientation = if opts.orientation { geo.orientation } else { 0 };
+    let cut_by_scan = if pre_blank {
+        Vec::new()
+    } else {
+        quality::clipped_scan_edges(&g, dark_below, orientation)
+    };
     let skew_degrees = if opts.deskew { geo.skew_degrees } else { 0.0 };
     // Uncovered corners after deskew get the bed's colour, so the crop sees them as bed.
     let bed_px: Vec<u8> = g
@@ -229,9 +234,15 @@ pub fn clean(input: &DynamicImage, opts: &CleanOptions) -> Result<CleanedPage, I
     };
     let (mw, mh) = (g2.width() as usize, g2.height() as usize);
     let [mut x0, mut y0, mut x1, mut y1] = [0, 0, mw, mh];
+    let mut bed_left = None;
     if opts.crop {
         let mask2 = bed_mask(&g2, dark_below);
         [x0, y0, x1, y1] = paper_rect(&mask2, mw, mh);
+        // Most pages have no bed inside the rectangle (the crop is inset past it); skip the morphology then.
+        let inside = (y0..y1).any(|y| mask2[y * mw + x0..y * mw + x1].iter().any(|&m| m));
+        if inside {
+            bed_left = Some(crate::border::bed_regions(&mask2, &g2, dark_below));
+        }
     }
     let full = |v: usize, limit: u32| ((v as u32) * f).min(limit);
     let crop = if [x0, y0, x1, y1] == [0, 0, mw, mh] {
@@ -253,6 +264,20 @@ pub fn clean(input: &DynamicImage, opts: &CleanOptions) -> Result<CleanedPage, I
         .or_else(|| quality::dpi_from_paper(img.width(), img.height()));
     let work_dpi = dpi.unwrap_or(300.0);
     let paper = paper_colour(&img, paper_luma);
+    // Bed the rectangular crop had to keep (corners of the sheet beyond the scanned area): paper, not ink.
+    if let Some(regions) = &bed_left {
+        let n = crate::border::paint(
+            &mut img,
+            &mut map,
+            regions,
+            mw,
+            [x0, y0, x1, y1],
+            f,
+            paper,
+            paper_luma,
+        );
+        tracing::debug!(painted = n, "bed left inside the crop");
+    }
     let mut holes = Vec::new();
     if opts.punch_holes {
         holes = despeckle::find_holes(&map, dark_below, f, work_dpi);
@@ -306,7 +331,15 @@ pub fn clean(input: &DynamicImage, opts: &CleanOptions) -> Result<CleanedPage, I
             sharpness: sharp,
             contrast,
             residual_skew: residual,
-            clipped: quality::clipped_edges(&map, dark_below),
+            clipped: {
+                let mut edges = quality::clipped_edges(&map, dark_below);
+                for e in cut_by_scan {
+                    if !edges.contains(&e) {
+                        edges.push(e);
+                    }
+                }
+                edges
+            },
             blank: b.blank,
             orientation_uncertain: uncertain,
         },

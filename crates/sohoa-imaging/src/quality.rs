@@ -141,6 +141,20 @@ pub fn sharpness(img: &RgbImage, paper: u8, ink: u8) -> f64 {
     0.0
 }
 
+/// Edges of the scan (as scanned) cutting ink, named in the frame of the page after the clockwise quarter turn
+/// `orientation`. A skewed sheet whose corner lay beyond the scanned area loses the ends of its header lines
+/// there; once the page is deskewed the cut runs slanted through the page, away from every edge of the
+/// result, so only the scan as it came can show it.
+pub fn clipped_scan_edges(g: &GrayImage, dark_below: u8, orientation: u32) -> Vec<String> {
+    const EDGES: [&str; 4] = ["left", "top", "right", "bottom"];
+    let turn = (orientation / 90) as usize;
+    clipped_edges(g, dark_below)
+        .iter()
+        .filter_map(|e| EDGES.iter().position(|n| n == e))
+        .map(|i| EDGES[(i + turn) % 4].to_owned())
+        .collect()
+}
+
 /// Edges where an ink component touches the border of the analysis map without running along it (a run along
 /// the edge is a leftover of the scanner bed, not content).
 pub fn clipped_edges(g: &GrayImage, dark_below: u8) -> Vec<String> {

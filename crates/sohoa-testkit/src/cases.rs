@@ -6,7 +6,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::degrade::{self, ScanGeometry};
-use crate::{PageSpec, TestkitError, TextLine, render_page};
+use crate::{Glyph, PageSpec, TestkitError, TextLine, render_page};
 
 /// What was done to the page, i.e. what the clean-up should find.
 #[derive(Debug, Clone, PartialEq)]
@@ -163,6 +163,17 @@ pub fn case(seed: u64, mix: &CaseMix) -> Result<Case, TestkitError> {
             },
         );
     }
+    // The scan canvas is the paper plus the border, so a skewed sheet loses its corners like on a real bed;
+    // what left the canvas was never scanned and is not in the truth (a reader cannot be asked for it).
+    let lines = if skew != 0.0 {
+        let (kept, lost) = visible_lines(lines, &front.glyphs, paper_size, skew, border);
+        if lost > 0 {
+            label.push(format!("{lost} chars off the scan"));
+        }
+        kept
+    } else {
+        lines
+    };
     let quarter = if !blank && rng.random_bool(mix.p_quarter) {
         [90, 180, 270][rng.random_range(0..3)]
     } else {
@@ -200,4 +211,92 @@ pub fn case(seed: u64, mix: &CaseMix) -> Result<Case, TestkitError> {
             label: format!("seed {seed}: {}", label.join(", ")),
         },
     })
+}
+
+/// The lines as far as they are on the scan: characters whose ink box has its centre outside the canvas of
+/// [`degrade::scan`] (paper turned by `skew` degrees about its centre, `border` around it) are removed. A line
+/// whose glyphs do not match its text one to one is kept whole. Returns the lines and the characters removed.
+fn visible_lines(
+    lines: Vec<TextLine>,
+    glyphs: &[Glyph],
+    paper: (u32, u32),
+    skew: f64,
+    border: [u32; 4],
+) -> (Vec<TextLine>, usize) {
+    let (w, h) = (f64::from(paper.0), f64::from(paper.1));
+    let [l, t, r, b] = border.map(f64::from);
+    let (cw, ch) = (w + l + r, h + t + b);
+    // Forward map of degrade::scan's inverse (canvas -> page with sin/cos of -skew): page -> canvas.
+    let th = (-skew).to_radians();
+    let (s, c) = (th.sin(), th.cos());
+    let on_canvas = |x: f64, y: f64| {
+        let (u, v) = (x - w / 2.0, y - h / 2.0);
+        let (cx, cy) = (l + w / 2.0 + c * u - s * v, t + h / 2.0 + s * u + c * v);
+        cx >= 0.0 && cy >= 0.0 && cx < cw && cy < ch
+    };
+    let mut lost = 0;
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, line) in lines.into_iter().enumerate() {
+        let gs: Vec<&Glyph> = glyphs.iter().filter(|g| g.line == i).collect();
+        if gs.len() != line.text.chars().count() || gs.iter().zip(line.text.chars()).any(|(g, ch)| g.ch != ch)
+        {
+            out.push(line);
+            continue;
+        }
+        let mut text = String::with_capacity(line.text.len());
+        let before = lost;
+        for g in gs {
+            let [x, y, gw, gh] = g.bbox.map(f64::from);
+            if gw == 0.0 || on_canvas(x + gw / 2.0, y + gh / 2.0) {
+                text.push(g.ch);
+            } else {
+                lost += 1;
+            }
+        }
+        if lost == before {
+            out.push(line);
+            continue;
+        }
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !text.is_empty() {
+            out.push(TextLine {
+                text,
+                bbox: line.bbox,
+            });
+        }
+    }
+    (out, lost)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truth_drops_only_what_left_the_scan() {
+        // Seed 7107 (scan mix): skew -13.45° without border turns the top-right header out of the canvas;
+        // the motto line ends "VIỆT NAM" on paper and "VIỆT N" on the scan.
+        let c = case(7107, &CaseMix::default()).unwrap();
+        assert!(c.truth.label.contains("chars off the scan"), "{}", c.truth.label);
+        let motto = c
+            .truth
+            .lines
+            .iter()
+            .find(|l| l.text.starts_with("CỘNG HÒA"))
+            .unwrap();
+        assert!(motto.text.ends_with("VIỆT N"), "{}", motto.text);
+        // A straight page loses nothing: its truth is the page text.
+        let straight = case(
+            7107,
+            &CaseMix {
+                max_skew: 0.0,
+                ..CaseMix::default()
+            },
+        )
+        .unwrap();
+        assert!(!straight.truth.label.contains("off the scan"));
+        assert!(straight.truth.lines.iter().any(|l| l.text.ends_with("VIỆT NAM")));
+        let n = |t: &Truth| t.text().chars().count();
+        assert!(n(&c.truth) + 5 < n(&straight.truth));
+    }
 }
