@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Installs the SoHoa Desk .deb into a clean Debian 12 root with apt and runs the installed CLI from it:
-# proves the package's Depends bring every library and data file the programs need, with nothing from the
-# build machine.
+# Installs the SoHoa Desk .deb into a clean Debian 12 root with apt (--no-install-recommends) and runs the
+# installed programs from it: proves the package's Depends bring every library and data file they need, with
+# nothing from the build machine, and that `sohoa doctor` finds the desk ready (training mode).
 #   installer/deb-test.sh                   # build the .deb (debug, installer/deb-build.sh), then test it
 #   DEB=path.deb installer/deb-test.sh      # test an existing package (e.g. a release build)
 #   DEB_TEST_KEEP=1 installer/deb-test.sh   # keep the root afterwards (path printed)
-# Needs root (debootstrap, chroot, mount), debootstrap, poppler-utils and python3-jsonschema (installer/
-# install-deps.sh test) and access to the Debian mirror (DEBIAN_MIRROR, default deb.debian.org). The
-# bootstrapped root is cached as a
-# tarball in /var/tmp/sohoa-deb-test (rebuilt when older than 7 days) and the .debs apt downloads are kept
-# there too, so a rerun unpacks a fresh root in seconds and downloads only the package lists.
+# Prints one `ok N - ...` line per passed check (./dev test counts them); any failure stops with a reason.
+# Needs root or passwordless sudo (debootstrap, chroot, mount), debootstrap, poppler-utils and
+# python3-jsonschema (installer/install-deps.sh test), ~1.5 GB free in /var/tmp, and the Debian mirror
+# (DEBIAN_MIRROR, default deb.debian.org): it is asked first with a 15 s deadline, and debootstrap/apt run
+# under timeouts, so an offline machine fails with a reason instead of hanging. The bootstrapped root is
+# cached as a tarball in /var/tmp/sohoa-deb-test (rebuilt when older than 7 days) and the .debs apt
+# downloads are kept there too, so a rerun unpacks a fresh root in seconds and downloads only the lists.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,8 +28,10 @@ ok() { pass=$((pass + 1)); echo "ok $pass - $*"; }
 # As a normal user: build as that user (no root-owned files in the tree), then only the root part under sudo.
 if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null || die "needs root (debootstrap, chroot and mount) or sudo"
+  # -n: in CI a password prompt would wait forever; fail now with the reason instead.
+  sudo -n true 2>/dev/null || die "needs root (debootstrap, chroot and mount): run as root or allow passwordless sudo"
   deb=${DEB:-$("$here/deb-build.sh" | tail -1)}
-  exec sudo DEB="$deb" SOHOA_DEB_CACHE="$cache" DEBIAN_MIRROR="$mirror" DEB_TEST_KEEP="${DEB_TEST_KEEP:-}" \
+  exec sudo -n DEB="$deb" SOHOA_DEB_CACHE="$cache" DEBIAN_MIRROR="$mirror" DEB_TEST_KEEP="${DEB_TEST_KEEP:-}" \
     bash "$0"
 fi
 for tool in debootstrap chroot findmnt pdftoppm python3 /usr/bin/python3; do
