@@ -25,8 +25,16 @@ if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.packa
   say "UI packages (npm ci)"
   npm --prefix ui ci --no-audit --no-fund >&2
 fi
-say "UI build"
-npm --prefix ui run build >&2
+# In CI the e2e test has just built ui/dist from the same sources; rebuilding it would only renew its mtimes,
+# which makes tauri-build recompile the app (20-50 s here). Debug packages reuse a dist newer than every UI
+# source; a release package always builds it afresh.
+ui_sources() { find ui/src ui/index.html ui/package.json ui/package-lock.json ui/vite.config.ts ui/svelte.config.js ui/tsconfig.json "$@"; }
+if [ "$profile" = debug ] && [ -f ui/dist/index.html ] && [ -z "$(ui_sources -newer ui/dist/index.html -print -quit)" ]; then
+  say "UI build: ui/dist is newer than every UI source, reused"
+else
+  say "UI build"
+  npm --prefix ui run build >&2
+fi
 
 say "sohoa CLI and desktop app ($profile)"
 if [ "$profile" = debug ]; then
