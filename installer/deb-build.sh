@@ -25,22 +25,25 @@ if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.packa
   say "UI packages (npm ci)"
   npm --prefix ui ci --no-audit --no-fund >&2
 fi
-say "UI build"
-npm --prefix ui run build >&2
-
-cargo_flags=()
-tauri_flags=(--bundles deb --ci)
-if [ "$profile" = release ]; then
-  cargo_flags+=(--release)
-  if [ -n "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
-    tauri_flags+=(--config tauri.release.conf.json)
-  fi
+# In CI the e2e test has just built ui/dist from the same sources; rebuilding it would only renew its mtimes,
+# which makes tauri-build recompile the app (20-50 s here). Debug packages reuse a dist newer than every UI
+# source; a release package always builds it afresh.
+ui_sources() { find ui/src ui/index.html ui/package.json ui/package-lock.json ui/vite.config.ts ui/svelte.config.js ui/tsconfig.json "$@"; }
+if [ "$profile" = debug ] && [ -f ui/dist/index.html ] && [ -z "$(ui_sources -newer ui/dist/index.html -print -quit)" ]; then
+  say "UI build: ui/dist is newer than every UI source, reused"
 else
-  tauri_flags+=(--debug)
+  say "UI build"
+  npm --prefix ui run build >&2
 fi
 
-say "sohoa CLI ($profile)"
-cargo build -p sohoa-cli "${cargo_flags[@]}" >&2
+say "sohoa CLI and desktop app ($profile)"
+if [ "$profile" = debug ]; then
+  # Exactly the build tests/e2e/run.sh makes (same packages, so the same feature unification): after
+  # `./dev test` this is a no-op, and the bundler below only packages binaries the e2e test already drove.
+  cargo build -p sohoa-desk -p sohoa-cli >&2
+else
+  cargo build --release -p sohoa-cli >&2
+fi
 # Stripped: the debug profile keeps DWARF of the workspace crates, which desks never need (a debug package
 # is only for CI). Written via a temporary name so an interrupted run never leaves half a binary behind.
 mkdir -p src-tauri/binaries
@@ -56,8 +59,20 @@ if [ ! -x "$tauri_cli_dir/node_modules/.bin/tauri" ]; then
   mkdir -p "$tauri_cli_dir"
   npm --prefix "$tauri_cli_dir" install --no-audit --no-fund --no-save @tauri-apps/cli@2.12.5 >&2
 fi
-say "tauri build ${tauri_flags[*]}"
-(cd src-tauri && "$tauri_cli_dir/node_modules/.bin/tauri" build "${tauri_flags[@]}" >&2)
+tauri="$tauri_cli_dir/node_modules/.bin/tauri"
+if [ "$profile" = debug ]; then
+  # `tauri bundle` packages the binary built above; `tauri build` would run its own `cargo build` of the
+  # app alone, whose feature unification differs from the e2e build's and recompiles a large part of the tree.
+  say "tauri bundle --bundles deb --debug"
+  (cd src-tauri && "$tauri" bundle --bundles deb --ci --debug >&2)
+else
+  tauri_flags=(--bundles deb --ci)
+  if [ -n "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
+    tauri_flags+=(--config tauri.release.conf.json)
+  fi
+  say "tauri build ${tauri_flags[*]}"
+  (cd src-tauri && "$tauri" build "${tauri_flags[@]}" >&2)
+fi
 
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 deb="$CARGO_TARGET_DIR/$profile/bundle/deb/sohoa-desk_${version}_amd64.deb"
