@@ -186,7 +186,13 @@ pub fn clean(input: &DynamicImage, opts: &CleanOptions) -> Result<CleanedPage, I
             skew_confidence: 0.0,
         }
     };
-    let orientation = if opts.orientation { geo.orientation } else { 0 };
+    // An uncertain turn is not made: turning an upright page upside down loses all its text to OCR, while a
+    // page left as scanned is only flagged (`orientation_uncertain`) for the officer to turn by hand.
+    let orientation = if opts.orientation && geo.orientation_confidence >= opts.min_orientation_confidence {
+        geo.orientation
+    } else {
+        0
+    };
     let cut_by_scan = if pre_blank {
         Vec::new()
     } else {
