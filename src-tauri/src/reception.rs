@@ -222,15 +222,47 @@ pub fn serve_page(
     responder: UriSchemeResponder,
 ) {
     let app = ctx.app_handle().clone();
-    let spawned = std::thread::Builder::new()
-        .name("page-protocol".into())
-        .spawn(move || {
-            let shell = app.state::<Shell>();
-            responder.respond(page_response(&shell, request.uri()));
-        });
-    if let Err(err) = spawned {
-        tracing::error!(error = %err, "page protocol thread not started");
+    let job: PageJob = Box::new(move || {
+        let shell = app.state::<Shell>();
+        responder.respond(page_response(&shell, request.uri()));
+    });
+    if let Err(err) = page_workers().send(job) {
+        tracing::error!(error = %err, "page protocol workers gone");
     }
+}
+
+type PageJob = Box<dyn FnOnce() + Send>;
+
+/// One decoding worker per core: a strip of hundreds of thumbnails must not decode hundreds of full 300 dpi
+/// pages (25 MB each) at once; requests wait in the queue instead.
+fn page_workers() -> &'static std::sync::mpsc::Sender<PageJob> {
+    static QUEUE: std::sync::OnceLock<std::sync::mpsc::Sender<PageJob>> = std::sync::OnceLock::new();
+    QUEUE.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<PageJob>();
+        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        for i in 0..cores {
+            let rx = std::sync::Arc::clone(&rx);
+            let spawned = std::thread::Builder::new()
+                .name(format!("page-protocol-{i}"))
+                .spawn(move || {
+                    loop {
+                        let next = rx
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .recv();
+                        match next {
+                            Ok(job) => job(),
+                            Err(_) => break,
+                        }
+                    }
+                });
+            if let Err(err) = spawned {
+                tracing::error!(error = %err, "page protocol worker not started");
+            }
+        }
+        tx
+    })
 }
 
 fn page_response(shell: &Shell, uri: &tauri::http::Uri) -> Response<Vec<u8>> {
