@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "ocr_record",
     "sign_record",
     "edit_pages",
+    "cancel_scan",
 ];
 
 fn main() {

@@ -48,6 +48,7 @@ pub fn run() -> anyhow::Result<()> {
     updater::register(tauri::Builder::default())
         .register_asynchronous_uri_scheme_protocol(reception::PAGE_SCHEME, reception::serve_page)
         .manage(shell)
+        .manage(reception::ScanStop::default())
         .manage(feed)
         .setup(move |app| {
             if let Some(engine) = feed_engine {
@@ -77,7 +78,8 @@ pub fn run() -> anyhow::Result<()> {
             reception::scan_record,
             reception::ocr_record,
             reception::sign_record,
-            reception::edit_pages
+            reception::edit_pages,
+            reception::cancel_scan
         ])
         .run(tauri::generate_context!())?;
     Ok(())

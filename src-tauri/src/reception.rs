@@ -87,12 +87,19 @@ pub struct ScanProgress {
     pub sheet: u32,
 }
 
+/// Set by `cancel_scan`, read by the scan under way after each page. One window, one scan at a time.
+#[derive(Default)]
+pub struct ScanStop(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
 #[tauri::command]
 pub async fn scan_record(
     app: AppHandle,
     state: State<'_, Shell>,
+    stop: State<'_, ScanStop>,
     request: ScanRequest,
 ) -> Result<ScanRecordReport, ShellError> {
+    let stop = std::sync::Arc::clone(&stop.0);
+    stop.store(false, std::sync::atomic::Ordering::Relaxed);
     guarded("scan_record", &state, move |e| {
         let (mut device, settings) = sohoa_engine::open_scanner(
             worker_command(),
@@ -107,6 +114,7 @@ pub async fn scan_record(
             device.as_mut(),
             &settings,
             Some(&request.preset),
+            &stop,
             |p| {
                 pages += 1;
                 let progress = ScanProgress {
@@ -122,6 +130,12 @@ pub async fn scan_record(
         Ok(report)
     })
     .await
+}
+
+/// Stops the scan under way after the page in hand; the pages scanned so far are stored.
+#[tauri::command]
+pub fn cancel_scan(stop: State<'_, ScanStop>) {
+    stop.0.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Reads every page of the record's current version that has no words yet and stores the words as a new

@@ -79,6 +79,7 @@ impl Acting<'_> {
         device: &mut dyn sohoa_scan::Device,
         settings: &sohoa_scan::ScanSettings,
         preset: Option<&str>,
+        cancel: &std::sync::atomic::AtomicBool,
         on_page: impl FnMut(&sohoa_scan::Page),
     ) -> Result<crate::ScanRecordReport, crate::ScanRecordError> {
         let engine = self.require(Action::Scan)?;
@@ -88,6 +89,7 @@ impl Acting<'_> {
             device,
             settings,
             preset,
+            cancel,
             on_page,
         )
     }
@@ -120,7 +122,8 @@ impl Acting<'_> {
         id: &str,
         config: &sohoa_vault::VaultConfig,
     ) -> Result<sohoa_store::OutboxRow, EngineError> {
-        self.require(Action::Sign)?.vault_enqueue(id, config)
+        let engine = self.require(Action::Sign)?;
+        engine.vault_enqueue_by(&engine.actor_for(self.caller), id, config)
     }
 
     /// Reorders, deletes or turns pages of the current version; returns the new version.

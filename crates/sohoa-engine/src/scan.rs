@@ -5,6 +5,7 @@
 //! already acquired: unfinished spools are listed at start-up and can be attached or discarded.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use sohoa_scan::spool::{Manifest, Spool, SpoolError, SpoolMeta};
 use sohoa_scan::{Device, Page, ScanError, ScanSettings};
@@ -95,10 +96,14 @@ impl Engine {
         preset: Option<&str>,
         on_page: impl FnMut(&Page),
     ) -> Result<ScanRecordReport, ScanRecordError> {
-        self.scan_into_record_by(&self.config.actor, id, device, settings, preset, on_page)
+        let never = AtomicBool::new(false);
+        self.scan_into_record_by(&self.config.actor, id, device, settings, preset, &never, on_page)
     }
 
-    /// [`Engine::scan_into_record`] with the new version attributed to `actor` (the signed-in officer).
+    /// [`Engine::scan_into_record`] with the new version attributed to `actor` (the signed-in officer);
+    /// setting `cancel` stops the feeder after the page in hand, and the pages scanned so far are stored
+    /// (the report's fault is then `scan.cancelled`).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn scan_into_record_by(
         &self,
         actor: &sohoa_store::Actor,
@@ -106,6 +111,7 @@ impl Engine {
         device: &mut dyn Device,
         settings: &ScanSettings,
         preset: Option<&str>,
+        cancel: &AtomicBool,
         mut on_page: impl FnMut(&Page),
     ) -> Result<ScanRecordReport, ScanRecordError> {
         let record = self.store.resolve_id(id).map_err(EngineError::from)?;
@@ -123,7 +129,7 @@ impl Engine {
             record_id: Some(record.clone()),
         };
         let mut spool = Spool::create(&self.scan_spool_root(), meta)?;
-        let fault = match pump(&mut spool, device, settings, &mut on_page) {
+        let fault = match pump(&mut spool, device, settings, cancel, &mut on_page) {
             Ok(f) => f,
             // Nothing acquired (the scan did not start): nothing to recover. Pages already spooled when
             // the spool itself failed (disk full) stay there, offered back at the next start.
@@ -167,7 +173,13 @@ impl Engine {
             .ok_or(EngineError::NothingToImport)?;
         let before = spool.pages().len();
         // A failure to start keeps the spool as it was: its pages are still offered back.
-        let fault = pump(&mut spool, device, settings, &mut on_page)?;
+        let fault = pump(
+            &mut spool,
+            device,
+            settings,
+            &AtomicBool::new(false),
+            &mut on_page,
+        )?;
         let pages = spool.pages().len() - before;
         if spool.pages().is_empty() {
             return Err(fault.unwrap_or(ScanError::FeederEmpty).into());
@@ -229,6 +241,7 @@ fn pump(
     spool: &mut Spool,
     device: &mut dyn Device,
     settings: &ScanSettings,
+    cancel: &AtomicBool,
     on_page: &mut impl FnMut(&Page),
 ) -> Result<Option<ScanError>, ScanRecordError> {
     let mut stream = device.scan(settings)?;
@@ -237,6 +250,12 @@ fn pump(
             Ok(page) => {
                 spool.add_page(&page)?;
                 on_page(&page);
+                if cancel.load(Ordering::Relaxed) {
+                    // Not waiting for the driver to honour it: some never do, and the officer asked to stop.
+                    stream.cancel();
+                    spool.record_fault(&ScanError::Cancelled)?;
+                    return Ok(Some(ScanError::Cancelled));
+                }
             }
             Err(e) => {
                 spool.record_fault(&e)?;

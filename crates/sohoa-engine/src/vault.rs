@@ -32,15 +32,30 @@ pub struct EnqueueReport {
 impl Engine {
     /// Queues the record's current version for the vault; returns the outbox row (message id = idempotency key).
     pub fn vault_enqueue(&self, record: &str, config: &VaultConfig) -> Result<OutboxRow, EngineError> {
-        let id = self.store.resolve_id(record)?;
-        self.vault_enqueue_row(&self.store.get_record(&id)?, config)
+        self.vault_enqueue_by(&self.config.actor, record, config)
     }
 
-    fn vault_enqueue_row(&self, row: &RecordRow, config: &VaultConfig) -> Result<OutboxRow, EngineError> {
-        let message = self.vault_message(row, config)?;
+    /// [`Engine::vault_enqueue`] on behalf of `actor`: the message names them as the sending officer.
+    pub(crate) fn vault_enqueue_by(
+        &self,
+        actor: &sohoa_store::Actor,
+        record: &str,
+        config: &VaultConfig,
+    ) -> Result<OutboxRow, EngineError> {
+        let id = self.store.resolve_id(record)?;
+        self.vault_enqueue_row(actor, &self.store.get_record(&id)?, config)
+    }
+
+    fn vault_enqueue_row(
+        &self,
+        actor: &sohoa_store::Actor,
+        row: &RecordRow,
+        config: &VaultConfig,
+    ) -> Result<OutboxRow, EngineError> {
+        let message = self.vault_message(actor, row, config)?;
         let value = serde_json::to_value(&message).map_err(|e| VaultError::Runtime(e.to_string()))?;
         let out = self.store.outbox_enqueue(
-            &self.config.actor,
+            actor,
             &message.envelope.message_id,
             &row.id,
             row.current_version,
@@ -67,7 +82,7 @@ impl Engine {
             {
                 continue;
             }
-            match self.vault_enqueue_row(&row, config) {
+            match self.vault_enqueue_row(&self.config.actor, &row, config) {
                 Ok(out) => report.queued.push(out.message_id),
                 Err(
                     e @ (EngineError::Vault(_)
@@ -136,7 +151,12 @@ impl Engine {
         Ok(rt.block_on(driver.run(on_delivery, stop))?)
     }
 
-    fn vault_message(&self, row: &RecordRow, config: &VaultConfig) -> Result<VaultMessage, EngineError> {
+    fn vault_message(
+        &self,
+        actor: &sohoa_store::Actor,
+        row: &RecordRow,
+        config: &VaultConfig,
+    ) -> Result<VaultMessage, EngineError> {
         if row.trashed_at.is_some() {
             return Err(sohoa_store::StoreError::InTrash { id: row.id.clone() }.into());
         }
@@ -176,7 +196,7 @@ impl Engine {
                 sender: Sender {
                     agency_code: agency,
                     workstation: self.config.actor.workstation.clone(),
-                    officer: self.config.actor.user.clone(),
+                    officer: actor.user.clone(),
                 },
                 audit_anchor: Some(AuditAnchor { seq, hash }),
             },

@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(unsafe_code)]
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use sohoa_engine::{Engine, EngineConfig, NewRecordRequest, NewUserRequest, Role};
 
 fn engine_with(role: Role) -> (tempfile::TempDir, Engine, sohoa_engine::Caller) {
@@ -110,12 +112,19 @@ fn an_officer_scans_from_the_demo_scanner_and_gets_thumbnails_and_full_pages() {
     let id = rec.summary.id;
     let (mut dev, settings) = sohoa_engine::open_scanner(None, scanner, "cmnd-form", Some(2)).unwrap();
     let mut seen = 0;
+    let go_on = AtomicBool::new(false);
     let report = e
-        .scan_into_record(&id, dev.as_mut(), &settings, Some("residence-dossier"), |_| {
-            seen += 1
-        })
+        .scan_into_record(
+            &id,
+            dev.as_mut(),
+            &settings,
+            Some("residence-dossier"),
+            &go_on,
+            |_| seen += 1,
+        )
         .unwrap();
     assert_eq!((report.pages, seen), (2, 2));
+    assert_eq!(report.fault, None);
     let version = report.import.unwrap().version;
     let thumb = e.page_image(&id, version, 1, Some(240)).unwrap();
     assert_eq!(thumb.media_type, "image/jpeg");
@@ -145,11 +154,49 @@ fn a_supervisor_may_look_at_pages_but_not_scan() {
     let (mut dev, settings) = sohoa_engine::open_scanner(None, scanner, "cmnd-form", Some(1)).unwrap();
     let err = engine
         .acting(&supervisor)
-        .scan_into_record("0000000000", dev.as_mut(), &settings, None, |_| {})
+        .scan_into_record(
+            "0000000000",
+            dev.as_mut(),
+            &settings,
+            None,
+            &AtomicBool::new(false),
+            |_| {},
+        )
         .unwrap_err();
     assert_eq!(err.code(), "auth.forbidden");
     let unknown = sohoa_engine::open_scanner(None, scanner, "khong-co", None)
         .err()
         .unwrap();
     assert_eq!(unknown.code(), "profile.unknown_preset");
+}
+
+#[test]
+fn the_officer_stops_the_feeder_and_keeps_the_pages_scanned() {
+    let (d, engine, officer) = engine_with(Role::Officer);
+    let scanner = sane_test_scanner(d.path());
+    let e = engine.acting(&officer);
+    let rec = e
+        .create_record(&NewRecordRequest {
+            kind: "residence".to_owned(),
+            owner_id: Some("036090004567".to_owned()),
+            doc_type_code: Some("CT01".to_owned()),
+            fields: vec![
+                ("household_head".to_owned(), "Phạm Đức Thắng".to_owned()),
+                ("address".to_owned(), "Số 12 đường Lê Lợi".to_owned()),
+            ],
+        })
+        .unwrap();
+    // A feeder of 10 sheets; "Dừng" is pressed while the second page comes in.
+    let (mut dev, settings) = sohoa_engine::open_scanner(None, scanner, "cmnd-form", None).unwrap();
+    let stop = AtomicBool::new(false);
+    let report = e
+        .scan_into_record(&rec.summary.id, dev.as_mut(), &settings, None, &stop, |p| {
+            if p.sheet == 2 {
+                stop.store(true, Ordering::Relaxed);
+            }
+        })
+        .unwrap();
+    assert_eq!(report.pages, 2);
+    assert_eq!(report.fault.as_deref(), Some("scan.cancelled"));
+    assert_eq!(e.record_detail(&rec.summary.id).unwrap().summary.page_count, 2);
 }

@@ -206,3 +206,8 @@ export function signRecord(record: string, pin: string): Promise<SignedAndQueued
 export function editPages(record: string, edit: PageEdit): Promise<RecordDetail> {
   return call<RecordDetail>("edit_pages", { record, edit });
 }
+
+/** Stops the scan under way after the page in hand; `scanRecord` then resolves with the pages stored. */
+export function cancelScan(): Promise<void> {
+  return call<void>("cancel_scan");
+}

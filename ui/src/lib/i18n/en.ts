@@ -194,4 +194,6 @@ export const en: Record<MessageKey, string> = {
   "pages.down": "Move down",
   "pages.turn": "Turn right 90°",
   "pages.delete": "Delete page",
+  "reception.stop": "Stop scanning (Esc)",
+  "reception.scanStopped": "stopped on request; the pages scanned are kept",
 };

@@ -193,6 +193,8 @@ export const vi = {
   "pages.down": "Chuyển xuống",
   "pages.turn": "Xoay phải 90°",
   "pages.delete": "Xóa trang",
+  "reception.stop": "Dừng quét (Esc)",
+  "reception.scanStopped": "đã dừng theo yêu cầu; các trang đã quét vẫn được lưu",
 } as const;
 
 export type MessageKey = keyof typeof vi;
