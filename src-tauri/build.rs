@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "sign_record",
     "edit_pages",
     "cancel_scan",
+    "cancel_ocr",
 ];
 
 fn main() {

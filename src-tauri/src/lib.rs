@@ -49,6 +49,7 @@ pub fn run() -> anyhow::Result<()> {
         .register_asynchronous_uri_scheme_protocol(reception::PAGE_SCHEME, reception::serve_page)
         .manage(shell)
         .manage(reception::ScanStop::default())
+        .manage(reception::OcrStop::default())
         .manage(feed)
         .setup(move |app| {
             if let Some(engine) = feed_engine {
@@ -79,7 +80,8 @@ pub fn run() -> anyhow::Result<()> {
             reception::ocr_record,
             reception::sign_record,
             reception::edit_pages,
-            reception::cancel_scan
+            reception::cancel_scan,
+            reception::cancel_ocr
         ])
         .run(tauri::generate_context!())?;
     Ok(())

@@ -91,6 +91,10 @@ pub struct ScanProgress {
 #[derive(Default)]
 pub struct ScanStop(std::sync::Arc<std::sync::atomic::AtomicBool>);
 
+/// Set by `cancel_ocr`, read by the OCR job under way.
+#[derive(Default)]
+pub struct OcrStop(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
 #[tauri::command]
 pub async fn scan_record(
     app: AppHandle,
@@ -138,6 +142,12 @@ pub fn cancel_scan(stop: State<'_, ScanStop>) {
     stop.0.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// Stops the OCR job under way; nothing of it is stored.
+#[tauri::command]
+pub fn cancel_ocr(stop: State<'_, OcrStop>) {
+    stop.0.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Reads every page of the record's current version that has no words yet and stores the words as a new
 /// version (the PDF's text layer and the field suggestions come from them).
 #[tauri::command]
@@ -145,9 +155,12 @@ pub async fn ocr_record(
     app: AppHandle,
     state: State<'_, Shell>,
     feed: State<'_, std::sync::Arc<StatusFeed>>,
+    stop: State<'_, OcrStop>,
     record: String,
 ) -> Result<RecordOcrReport, ShellError> {
     let feed = std::sync::Arc::clone(&feed);
+    let stop = std::sync::Arc::clone(&stop.0);
+    stop.store(false, std::sync::atomic::Ordering::Relaxed);
     guarded("ocr_record", &state, move |e| {
         let config = OcrConfig::default();
         let progress = |done: usize, total: usize| {
@@ -161,7 +174,7 @@ pub async fn ocr_record(
                 },
             );
         };
-        let result = e.ocr_record(&record, &config, None, progress);
+        let result = e.ocr_record(&record, &config, None, &stop, progress);
         feed.set_ocr(&app, OcrProgress::default());
         Ok(result?)
     })

@@ -99,10 +99,18 @@ impl Acting<'_> {
         id: &str,
         config: &sohoa_ocr::OcrConfig,
         workers: Option<usize>,
+        cancel: &std::sync::atomic::AtomicBool,
         on_progress: impl FnMut(usize, usize),
     ) -> Result<crate::RecordOcrReport, crate::RecordOcrError> {
         let engine = self.require(Action::EditRecord)?;
-        engine.ocr_record_by(&engine.actor_for(self.caller), id, config, workers, on_progress)
+        engine.ocr_record_by(
+            &engine.actor_for(self.caller),
+            id,
+            config,
+            workers,
+            cancel,
+            on_progress,
+        )
     }
 
     /// Signs the record's legal copy with `signer` (opened by the caller: the PIN never passes through here).

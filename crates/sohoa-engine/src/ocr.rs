@@ -15,6 +15,9 @@
 //! `main`, the desktop app's launcher sets it. Without it OCR still works, several times slower.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Duration;
 
 use serde::Serialize;
 use sohoa_ocr::{OcrConfig, OcrError, OcrEvent, OcrPool, PageInput, PageText, Priority};
@@ -98,17 +101,20 @@ impl Engine {
         config: &OcrConfig,
         workers: Option<usize>,
     ) -> Result<RecordOcrReport, RecordOcrError> {
-        self.ocr_record_by(&self.config.actor, id, config, workers, |_, _| {})
+        let never = AtomicBool::new(false);
+        self.ocr_record_by(&self.config.actor, id, config, workers, &never, |_, _| {})
     }
 
     /// [`Engine::ocr_record`] with the new version attributed to `actor` (the signed-in officer);
-    /// `on_progress(done, total)` after each page read.
+    /// `on_progress(done, total)` after each page read. Setting `cancel` stops the pages being read
+    /// (Tesseract is interrupted mid-page) and stores nothing: the record stays as it was.
     pub(crate) fn ocr_record_by(
         &self,
         actor: &sohoa_store::Actor,
         id: &str,
         config: &OcrConfig,
         workers: Option<usize>,
+        cancel: &AtomicBool,
         mut on_progress: impl FnMut(usize, usize),
     ) -> Result<RecordOcrReport, RecordOcrError> {
         let id = self.store.resolve_id(id).map_err(EngineError::from)?;
@@ -149,7 +155,16 @@ impl Engine {
         let mut pages: Vec<Option<PageText>> = vec![None; todo.len()];
         let mut remaining = todo.len();
         while remaining > 0 {
-            match events.recv().map_err(|_| OcrError::PoolClosed)? {
+            if cancel.load(Ordering::Relaxed) {
+                pool.cancel_all();
+                return Err(OcrError::Cancelled.into());
+            }
+            let event = match events.recv_timeout(Duration::from_millis(100)) {
+                Ok(event) => event,
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => return Err(OcrError::PoolClosed.into()),
+            };
+            match event {
                 OcrEvent::Done { id: job, result } => {
                     let page = (*result)?;
                     if let Some(&i) = jobs.get(&job) {

@@ -200,3 +200,42 @@ fn the_officer_stops_the_feeder_and_keeps_the_pages_scanned() {
     assert_eq!(report.fault.as_deref(), Some("scan.cancelled"));
     assert_eq!(e.record_detail(&rec.summary.id).unwrap().summary.page_count, 2);
 }
+
+#[test]
+fn a_cancelled_ocr_job_stores_nothing() {
+    let (d, engine, officer) = engine_with(Role::Officer);
+    let e = engine.acting(&officer);
+    let rec = e
+        .create_record(&NewRecordRequest {
+            kind: "residence".to_owned(),
+            owner_id: Some("036090004567".to_owned()),
+            doc_type_code: Some("CT01".to_owned()),
+            fields: vec![
+                ("household_head".to_owned(), "Phạm Đức Thắng".to_owned()),
+                ("address".to_owned(), "Số 12 đường Lê Lợi".to_owned()),
+            ],
+        })
+        .unwrap();
+    let page = d.path().join("trang-1.png");
+    image::RgbImage::from_pixel(850, 1100, image::Rgb([250, 250, 245]))
+        .save(&page)
+        .unwrap();
+    let imported = engine.import_files(&rec.summary.id, &[page]).unwrap();
+    let stop = AtomicBool::new(true);
+    let err = e
+        .ocr_record(
+            &rec.summary.id,
+            &sohoa_engine::OcrConfig::default(),
+            Some(1),
+            &stop,
+            |_, _| {},
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "ocr.cancelled");
+    let now = e.record_detail(&rec.summary.id).unwrap();
+    assert_eq!(
+        now.summary.current_version,
+        Some(imported.version),
+        "no version from a cancelled job"
+    );
+}

@@ -211,3 +211,8 @@ export function editPages(record: string, edit: PageEdit): Promise<RecordDetail>
 export function cancelScan(): Promise<void> {
   return call<void>("cancel_scan");
 }
+
+/** Stops the OCR job under way; `ocrRecord` then rejects with `ocr.cancelled` and nothing is stored. */
+export function cancelOcr(): Promise<void> {
+  return call<void>("cancel_ocr");
+}

@@ -196,4 +196,5 @@ export const en: Record<MessageKey, string> = {
   "pages.delete": "Delete page",
   "reception.stop": "Stop scanning (Esc)",
   "reception.scanStopped": "stopped on request; the pages scanned are kept",
+  "reception.stopOcr": "Stop reading (Esc)",
 };

@@ -195,6 +195,7 @@ export const vi = {
   "pages.delete": "Xóa trang",
   "reception.stop": "Dừng quét (Esc)",
   "reception.scanStopped": "đã dừng theo yêu cầu; các trang đã quét vẫn được lưu",
+  "reception.stopOcr": "Dừng nhận dạng (Esc)",
 } as const;
 
 export type MessageKey = keyof typeof vi;
