@@ -7,7 +7,6 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use sohoa_engine::{DoctorOptions, DoctorReport, run_doctor};
 
@@ -36,7 +35,6 @@ pub fn mark_done(data_dir: &Path) -> Result<(), ShellError> {
 pub fn doctor(data_dir: PathBuf) -> DoctorReport {
     let mut options = DoctorOptions::new(data_dir);
     options.scan_worker = crate::status::worker_command();
-    options.vault_timeout = Duration::from_secs(3);
     run_doctor(&options)
 }
 

@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 use sohoa_engine::{
-    DeviceInfo, NewRecordRequest, OcrConfig, OwnerIdCheck, RecordDetail, RecordForm, RecordOcrReport,
-    ScanPreset, ScanRecordReport,
+    NewRecordRequest, OcrConfig, OwnerIdCheck, RecordDetail, RecordForm, RecordOcrReport, ScanRecordReport,
+    ScannerChoices,
 };
 use tauri::http::{Request, Response, StatusCode, header};
 use tauri::{AppHandle, Emitter, Manager, State, UriSchemeContext, UriSchemeResponder};
@@ -28,45 +28,22 @@ pub async fn record_form(state: State<'_, Shell>, kind: String) -> Result<Record
     guarded("record_form", &state, move |e| Ok(e.record_form(&kind)?)).await
 }
 
-#[derive(Debug, Deserialize)]
-pub struct CreateRequest {
-    pub kind: String,
-    pub owner_id: Option<String>,
-    pub doc_type_code: Option<String>,
-    pub fields: Vec<(String, String)>,
-}
-
 #[tauri::command]
 pub async fn create_record(
     state: State<'_, Shell>,
-    request: CreateRequest,
+    mut request: NewRecordRequest,
 ) -> Result<RecordDetail, ShellError> {
-    guarded("create_record", &state, move |e| {
-        let req = NewRecordRequest {
-            kind: request.kind,
-            owner_id: request.owner_id.filter(|s| !s.trim().is_empty()),
-            doc_type_code: request.doc_type_code.filter(|s| !s.trim().is_empty()),
-            fields: request.fields,
-        };
-        Ok(e.create_record(&req)?)
-    })
-    .await
-}
-
-#[derive(Debug, Serialize)]
-pub struct ScannerChoices {
-    pub devices: Vec<DeviceInfo>,
-    pub presets: Vec<ScanPreset>,
+    // An empty box in the form means "not given".
+    request.owner_id = request.owner_id.filter(|s| !s.trim().is_empty());
+    request.doc_type_code = request.doc_type_code.filter(|s| !s.trim().is_empty());
+    guarded("create_record", &state, move |e| Ok(e.create_record(&request)?)).await
 }
 
 /// Seconds long on a desk with network scanners (discovery waits for them), hence async.
 #[tauri::command]
 pub async fn list_scanners(state: State<'_, Shell>) -> Result<ScannerChoices, ShellError> {
     guarded("list_scanners", &state, |_| {
-        Ok(ScannerChoices {
-            devices: sohoa_engine::scanner_devices(worker_command())?,
-            presets: sohoa_engine::scan_presets()?,
-        })
+        Ok(sohoa_engine::scanner_choices(worker_command())?)
     })
     .await
 }

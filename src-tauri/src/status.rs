@@ -17,6 +17,9 @@ use tauri::{AppHandle, Emitter};
 pub const EVENT: &str = "desk-status";
 const REFRESH: Duration = Duration::from_secs(5);
 const SCANNER_REFRESH: Duration = Duration::from_secs(60);
+/// Token probes load every PKCS#11 module and read the certificates: done on PC/SC insert/remove events,
+/// and otherwise only this often (tokens that are not smart cards, e.g. SoftHSM, send no events).
+const TOKEN_REFRESH: Duration = Duration::from_secs(60);
 
 /// Pages the app's OCR has read of the job under way (the CLI's `sohoa ocr` does not report here); all
 /// zero when idle.
@@ -90,16 +93,23 @@ pub fn start(app: AppHandle, engine: Arc<Engine>, feed: Arc<StatusFeed>, trainin
         .spawn(move || {
             let mut scanner = ScannerStatus::checking();
             let mut scanner_due = Instant::now();
+            let mut token = sohoa_engine::token_status(&[]);
+            let mut token_due = Instant::now() + TOKEN_REFRESH;
             loop {
                 if Instant::now() >= scanner_due {
                     // Shown as "checking" first: discovery can take seconds.
-                    publish(&app, &feed, &engine, training, &scanner);
+                    publish(&app, &feed, &engine, training, &scanner, &token);
                     scanner = sohoa_engine::scanner_status(worker_command());
                     scanner_due = Instant::now() + SCANNER_REFRESH;
                 }
-                publish(&app, &feed, &engine, training, &scanner);
+                if Instant::now() >= token_due {
+                    token = sohoa_engine::token_status(&[]);
+                    token_due = Instant::now() + TOKEN_REFRESH;
+                }
+                publish(&app, &feed, &engine, training, &scanner, &token);
                 match woken.recv_timeout(REFRESH) {
-                    Ok(()) | Err(RecvTimeoutError::Timeout) => {}
+                    Ok(()) => token_due = Instant::now(),
+                    Err(RecvTimeoutError::Timeout) => {}
                     // No monitor (pcscd absent): keep polling on the timer alone.
                     Err(RecvTimeoutError::Disconnected) => std::thread::sleep(REFRESH),
                 }
@@ -110,7 +120,14 @@ pub fn start(app: AppHandle, engine: Arc<Engine>, feed: Arc<StatusFeed>, trainin
     }
 }
 
-fn publish(app: &AppHandle, feed: &StatusFeed, engine: &Engine, training: bool, scanner: &ScannerStatus) {
+fn publish(
+    app: &AppHandle,
+    feed: &StatusFeed,
+    engine: &Engine,
+    training: bool,
+    scanner: &ScannerStatus,
+    token: &TokenStatus,
+) {
     let vault = match engine.vault_status(training) {
         Ok(v) => v,
         Err(e) => {
@@ -120,7 +137,7 @@ fn publish(app: &AppHandle, feed: &StatusFeed, engine: &Engine, training: bool, 
     };
     let next = DeskStatus {
         scanner: scanner.clone(),
-        token: sohoa_engine::token_status(&[]),
+        token: token.clone(),
         vault,
         ocr: feed.ocr(),
     };

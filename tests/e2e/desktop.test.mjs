@@ -48,6 +48,11 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     return path;
   }
 
+  /** textContent, not WebDriver's visible text: clipped (ellipsised) text counts as hidden for WebKitWebDriver. */
+  function cellText(id) {
+    return wd.execute(`return document.querySelector('[data-testid="${id}"]').textContent;`);
+  }
+
   async function rowTexts() {
     const rows = await wd.findAll(tid("record-row"));
     return Promise.all(rows.map((r) => wd.text(r)));
@@ -335,9 +340,6 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     });
     await shot("status-bar");
     assert.equal(await wd.attribute(await cell(), "data-state"), "demo_only");
-    // textContent, not WebDriver's visible text: the cells clip long values with an ellipsis, which
-    // WebKitWebDriver's visibility rules treat as hidden text.
-    const cellText = (id) => wd.execute(`return document.querySelector('[data-testid="${id}"]').textContent;`);
     await wd.waitFor(async () => /Chỉ có máy quét mô phỏng/.test(await cellText("status-scanner")), {
       what: "the demo-only wording",
     });
@@ -491,7 +493,6 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     );
     timings.signMs = Date.now() - t2;
     assert.match(await wd.text(signedLine), /Đã ký bởi Văn thư Công an xã Tập Huấn \(B-B\) và đưa vào hàng đợi gửi kho/);
-    const cellText = (id) => wd.execute(`return document.querySelector('[data-testid="${id}"]').textContent;`);
     await wd.waitFor(async () => /chờ gửi 1/.test(await cellText("status-vault")), { what: "the vault queue shows it" });
     await shot("12-signed-queued");
     await wd.click(await wd.find(tid("reception-close")));

@@ -7,13 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use serde_json::Value;
-use sohoa_vpcd_fixture::{
-    PivCard, Reaction, SoftHsm, TestKey, TestPki, TokenKey, Usage, Validity, VirtualCard,
-};
+use sohoa_vpcd_fixture::{PivCard, Reaction, TestKey, TestPki, VirtualCard};
 
-const SOFTHSM: &str = "/usr/lib/softhsm/libsofthsm2.so";
 const PIN: &str = "123456";
 const AGENCY: &str = "Công an xã Tân Lập";
 
@@ -115,30 +111,12 @@ fn unique(prefix: &str) -> String {
 #[test]
 fn signs_through_softhsm() {
     let desk = Desk::new();
-    let hsm = SoftHsm::new();
-    hsm.init_token("VAN THU", PIN);
-    hsm.export_env();
-    let ctx = Pkcs11::new(SOFTHSM).unwrap();
-    ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK))
-        .unwrap();
-    let key = TestKey::rsa2048();
-    let cert = desk.pki.issue(
-        "Văn thư Công an xã Tân Lập",
-        &key,
-        Validity::Current,
-        Usage::Signing,
-    );
-    sohoa_vpcd_fixture::softhsm::import(
-        &ctx,
+    let hsm = sohoa_vpcd_fixture::softhsm::signing_token(
+        &desk.pki,
         "VAN THU",
         PIN,
-        &TokenKey {
-            id: &[1],
-            label: "sign",
-            key: &key,
-            cert_der: &cert,
-            always_authenticate: true,
-        },
+        "Văn thư Công an xã Tân Lập",
+        true,
     );
     let conf = hsm.conf();
     let (o, signed) = desk.sign(

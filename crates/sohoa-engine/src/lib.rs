@@ -51,7 +51,7 @@ pub use reception::{DocTypeOption, FormField, OwnerIdCheck, PageImage, RecordFor
 pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;
 pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
-pub use scanners::{ScanPreset, open_scanner, scan_presets, scanner_devices};
+pub use scanners::{ScanPreset, ScannerChoices, open_scanner, scanner_choices};
 pub use signing::{
     RecordSignOptions, SIGNED_COPY_NAME, SignRecordReport, open_trusted_signer, sao_y_options,
 };

@@ -21,19 +21,19 @@ pub struct ScanPreset {
     pub legal_copy: bool,
 }
 
-/// Every device the drivers find (native ones through `worker`), the demo scanner included. A driver that
-/// fails is logged and left out: the others still work.
-pub fn scanner_devices(worker: Option<WorkerCommand>) -> Result<Vec<DeviceInfo>, ScanRecordError> {
-    let found = default_registry(worker, Arc::new(Profiles::from_env()?)).discover();
-    for (driver, e) in &found.failures {
-        tracing::warn!(driver = ?driver, code = e.code(), "scanner driver failed during discovery");
-    }
-    Ok(found.devices)
+/// What the scan toolbar offers.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScannerChoices {
+    pub devices: Vec<DeviceInfo>,
+    pub presets: Vec<ScanPreset>,
 }
 
-pub fn scan_presets() -> Result<Vec<ScanPreset>, ScanRecordError> {
-    let profiles = Profiles::from_env()?;
-    Ok(profiles
+/// Every device the drivers find (native ones through `worker`), the demo scanner included, and the
+/// presets, from one reading of the scanner profiles. A driver that fails is logged and left out: the
+/// others still work.
+pub fn scanner_choices(worker: Option<WorkerCommand>) -> Result<ScannerChoices, ScanRecordError> {
+    let profiles = Arc::new(Profiles::from_env()?);
+    let presets = profiles
         .presets
         .iter()
         .map(|p| ScanPreset {
@@ -42,7 +42,15 @@ pub fn scan_presets() -> Result<Vec<ScanPreset>, ScanRecordError> {
             dpi: p.dpi,
             legal_copy: p.legal_copy,
         })
-        .collect())
+        .collect();
+    let found = default_registry(worker, profiles).discover();
+    for (driver, e) in &found.failures {
+        tracing::warn!(driver = ?driver, code = e.code(), "scanner driver failed during discovery");
+    }
+    Ok(ScannerChoices {
+        devices: found.devices,
+        presets,
+    })
 }
 
 /// Opens `device` and returns it with the settings of `preset`; `max_pages` stops the feeder early (a

@@ -26,6 +26,22 @@ fn engine_with(role: Role) -> (tempfile::TempDir, Engine, sohoa_engine::Caller) 
     (dir, engine, caller)
 }
 
+/// A residence record as the counter creates it (the kind's required fields, CT01).
+fn residence() -> NewRecordRequest {
+    NewRecordRequest {
+        kind: "residence".to_owned(),
+        owner_id: Some("036090004567".to_owned()),
+        doc_type_code: Some("CT01".to_owned()),
+        fields: vec![
+            ("household_head".to_owned(), "Phạm Đức Thắng".to_owned()),
+            (
+                "address".to_owned(),
+                "Số 12 đường Lê Lợi, phường Bến Thành".to_owned(),
+            ),
+        ],
+    }
+}
+
 /// A private SANE configuration with only the colour A4 `test` backend (what the demo scanner uses).
 fn sane_test_scanner(dir: &std::path::Path) -> &'static str {
     let conf = dir.join("sane");
@@ -96,18 +112,7 @@ fn an_officer_scans_from_the_demo_scanner_and_gets_thumbnails_and_full_pages() {
     let scanner = sane_test_scanner(d.path());
     let e = engine.acting(&officer);
     let rec = e
-        .create_record(&NewRecordRequest {
-            kind: "residence".to_owned(),
-            owner_id: Some("036090004567".to_owned()),
-            doc_type_code: Some("CT01".to_owned()),
-            fields: vec![
-                ("household_head".to_owned(), "Phạm Đức Thắng".to_owned()),
-                (
-                    "address".to_owned(),
-                    "Số 12 đường Lê Lợi, phường Bến Thành".to_owned(),
-                ),
-            ],
-        })
+        .create_record(&residence())
         .unwrap_or_else(|err| panic!("{} {}", err.code(), err.message_vi()));
     let id = rec.summary.id;
     let (mut dev, settings) = sohoa_engine::open_scanner(None, scanner, "cmnd-form", Some(2)).unwrap();
@@ -175,17 +180,7 @@ fn the_officer_stops_the_feeder_and_keeps_the_pages_scanned() {
     let (d, engine, officer) = engine_with(Role::Officer);
     let scanner = sane_test_scanner(d.path());
     let e = engine.acting(&officer);
-    let rec = e
-        .create_record(&NewRecordRequest {
-            kind: "residence".to_owned(),
-            owner_id: Some("036090004567".to_owned()),
-            doc_type_code: Some("CT01".to_owned()),
-            fields: vec![
-                ("household_head".to_owned(), "Phạm Đức Thắng".to_owned()),
-                ("address".to_owned(), "Số 12 đường Lê Lợi".to_owned()),
-            ],
-        })
-        .unwrap();
+    let rec = e.create_record(&residence()).unwrap();
     // A feeder of 10 sheets; "Dừng" is pressed while the second page comes in.
     let (mut dev, settings) = sohoa_engine::open_scanner(None, scanner, "cmnd-form", None).unwrap();
     let stop = AtomicBool::new(false);
@@ -205,17 +200,7 @@ fn the_officer_stops_the_feeder_and_keeps_the_pages_scanned() {
 fn a_cancelled_ocr_job_stores_nothing() {
     let (d, engine, officer) = engine_with(Role::Officer);
     let e = engine.acting(&officer);
-    let rec = e
-        .create_record(&NewRecordRequest {
-            kind: "residence".to_owned(),
-            owner_id: Some("036090004567".to_owned()),
-            doc_type_code: Some("CT01".to_owned()),
-            fields: vec![
-                ("household_head".to_owned(), "Phạm Đức Thắng".to_owned()),
-                ("address".to_owned(), "Số 12 đường Lê Lợi".to_owned()),
-            ],
-        })
-        .unwrap();
+    let rec = e.create_record(&residence()).unwrap();
     let page = d.path().join("trang-1.png");
     image::RgbImage::from_pixel(850, 1100, image::Rgb([250, 250, 245]))
         .save(&page)

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cryptoki::context::Pkcs11;
+use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::object::{Attribute, CertificateType, KeyType, ObjectClass};
 use cryptoki::session::UserType;
 use cryptoki::types::AuthPin;
@@ -81,6 +81,41 @@ impl Default for SoftHsm {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// A fresh token labelled `label` holding one RSA signing key, certificate issued by `pki` to `holder`;
+/// this process is pointed at it (see [`SoftHsm::export_env`]) and the module is finalised again, so the
+/// token files are complete for another process to open.
+pub fn signing_token(
+    pki: &crate::TestPki,
+    label: &str,
+    pin: &str,
+    holder: &str,
+    always_authenticate: bool,
+) -> SoftHsm {
+    let hsm = SoftHsm::new();
+    hsm.init_token(label, pin);
+    hsm.export_env();
+    let ctx = Pkcs11::new(MODULE).unwrap_or_else(|e| panic_fixture(&format!("{MODULE}: {e}")));
+    ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK))
+        .unwrap_or_else(|e| panic_fixture(&format!("C_Initialize: {e}")));
+    let key = TestKey::rsa2048();
+    let cert = pki.issue(holder, &key, crate::Validity::Current, crate::Usage::Signing);
+    import(
+        &ctx,
+        label,
+        pin,
+        &TokenKey {
+            id: &[1],
+            label: "sign",
+            key: &key,
+            cert_der: &cert,
+            always_authenticate,
+        },
+    );
+    ctx.finalize()
+        .unwrap_or_else(|e| panic_fixture(&format!("C_Finalize: {e}")));
+    hsm
 }
 
 /// A key and its certificate to put on a token under one CKA_ID.

@@ -8,10 +8,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
-use sohoa_vpcd_fixture::{SoftHsm, TestKey, TestPki, TokenKey, Usage, Validity};
-
-const SOFTHSM: &str = "/usr/lib/softhsm/libsofthsm2.so";
+use sohoa_vpcd_fixture::TestPki;
+use sohoa_vpcd_fixture::softhsm::MODULE as SOFTHSM;
 const TOKEN: &str = "VAN THU TAP HUAN";
 const PIN: &str = "246810";
 
@@ -31,33 +29,8 @@ fn main() -> ExitCode {
 
 fn provision(out: &Path) -> Result<(), String> {
     let pki = TestPki::new();
-    let hsm = SoftHsm::new();
-    hsm.init_token(TOKEN, PIN);
-    hsm.export_env();
-    let key = TestKey::rsa2048();
-    let cert = pki.issue(
-        "Văn thư Công an xã Tập Huấn",
-        &key,
-        Validity::Current,
-        Usage::Signing,
-    );
-    let ctx = Pkcs11::new(SOFTHSM).map_err(|e| format!("{SOFTHSM}: {e}"))?;
-    ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK))
-        .map_err(|e| format!("C_Initialize: {e}"))?;
-    sohoa_vpcd_fixture::softhsm::import(
-        &ctx,
-        TOKEN,
-        PIN,
-        &TokenKey {
-            id: &[1],
-            label: "sign",
-            key: &key,
-            cert_der: &cert,
-            always_authenticate: false,
-        },
-    );
-    // Flushes the token files before they are copied.
-    ctx.finalize().map_err(|e| format!("C_Finalize: {e}"))?;
+    let hsm =
+        sohoa_vpcd_fixture::softhsm::signing_token(&pki, TOKEN, PIN, "Văn thư Công an xã Tập Huấn", false);
     let tokens = out.join("softhsm").join("tokens");
     copy_tree(&hsm.dir().join("tokens"), &tokens)?;
     let conf = out.join("softhsm").join("softhsm2.conf");
