@@ -15,6 +15,7 @@
 
 mod audit;
 mod backup;
+mod batches;
 mod blob;
 mod error;
 mod fault;
@@ -39,6 +40,7 @@ pub use backup::{
     BackupError, BackupReport, BlobEntry, Counts as BackupCounts, FileEntry, Manifest as BackupManifest,
     RestoreOptions, RestoreReport, restore,
 };
+pub use batches::{BatchEnd, BatchRow, BatchState};
 pub use error::StoreError;
 pub use fault::{DiskFullAfter, FaultInjector};
 pub use outbox_types::{OutboxCounts, OutboxRow, OutboxState};

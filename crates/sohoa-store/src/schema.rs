@@ -222,6 +222,40 @@ CREATE TABLE users (
 ) STRICT;
 "#;
 
+/// Archive feeder batches and desk settings. A batch row outlives its run: the supervisor's sample is drawn
+/// per batch and the dashboard counts sheets and separators per batch, so what the feeder did is kept even when
+/// the run stopped half-way (`state`). `batch_records` ties each dossier's record to its batch in feed order;
+/// a record belongs to at most one batch. Settings are plain key/value rows written by the administrator
+/// (agency, vault endpoint, yearly target ...); the engine owns their meaning and validation.
+const V5_BATCHES_SETTINGS: &str = r#"
+CREATE TABLE batches (
+    id TEXT PRIMARY KEY,
+    profile TEXT NOT NULL,
+    device TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('running', 'finished', 'stopped', 'failed')),
+    started_at TEXT NOT NULL,
+    started_by TEXT NOT NULL,
+    workstation TEXT NOT NULL,
+    finished_at TEXT,
+    sheets INTEGER NOT NULL DEFAULT 0 CHECK (sheets >= 0),
+    separators INTEGER NOT NULL DEFAULT 0 CHECK (separators >= 0),
+    summary TEXT NOT NULL DEFAULT '{}'
+) STRICT;
+CREATE INDEX batches_started ON batches(started_at);
+CREATE TABLE batch_records (
+    batch_id TEXT NOT NULL REFERENCES batches(id),
+    seq INTEGER NOT NULL CHECK (seq >= 1),
+    record_id TEXT NOT NULL UNIQUE REFERENCES records(id),
+    PRIMARY KEY (batch_id, seq)
+) STRICT;
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 64),
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+) STRICT;
+"#;
+
 const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
@@ -243,10 +277,15 @@ const MIGRATIONS: &[Migration] = &[
         name: "local user accounts",
         sql: V4_USERS,
     },
+    Migration {
+        version: 5,
+        name: "archive batches and desk settings",
+        sql: V5_BATCHES_SETTINGS,
+    },
 ];
 
 /// The newest schema this build understands.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Applied version of an open database (0 for an empty one).
 pub(crate) fn current_version(conn: &Connection) -> Result<u32, StoreError> {
