@@ -10,8 +10,8 @@ use crate::{Engine, EngineError, NewRecordRequest, RecordDetail, RecordQuery, Re
 
 /// A borrowed engine plus the caller every call is checked against.
 pub struct Acting<'e> {
-    engine: &'e Engine,
-    caller: &'e Caller,
+    pub(crate) engine: &'e Engine,
+    pub(crate) caller: &'e Caller,
 }
 
 impl Engine {
@@ -30,7 +30,7 @@ impl Acting<'_> {
         self.engine.data_dir()
     }
 
-    fn require(&self, action: Action) -> Result<&Engine, EngineError> {
+    pub(crate) fn require(&self, action: Action) -> Result<&Engine, EngineError> {
         self.caller.require(action)?;
         Ok(self.engine)
     }

@@ -9,6 +9,7 @@ mod access;
 mod accounts;
 mod acting;
 mod backup;
+mod batch;
 mod config;
 mod desk_status;
 mod doctor;
@@ -37,6 +38,10 @@ pub use accounts::{
 };
 pub use acting::Acting;
 pub use backup::{APP_VERSION, restore_backup};
+pub use batch::{
+    BatchError, BatchEvent, BatchProfile, BatchReport, PendingDossier, SaveDossier, SavedDossier, SheetCheck,
+    StorageStart, batch_profile, batch_profiles,
+};
 pub use config::EngineConfig;
 pub use desk_status::{
     ScannerState, ScannerStatus, TOKEN_PROBE_TIMEOUT, TokenState, TokenStatus, VaultStatus, scanner_status,

@@ -157,19 +157,30 @@ impl Engine {
         max_px: Option<u32>,
     ) -> Result<PageImage, EngineError> {
         let (path, sha256, media_type) = self.page_file(id, version, ordinal)?;
+        self.image_of(&path, &sha256, &media_type, max_px)
+    }
+
+    /// [`Engine::page_image`] of any page file whose content hash is known (stored blobs, spooled pages).
+    pub(crate) fn image_of(
+        &self,
+        path: &std::path::Path,
+        sha256: &str,
+        media_type: &str,
+        max_px: Option<u32>,
+    ) -> Result<PageImage, EngineError> {
         let read_err = |e: std::io::Error| EngineError::PageImage(e.to_string());
         let Some(max) = max_px.map(|m| m.clamp(32, MAX_THUMB_PX)) else {
-            return match media_type.as_str() {
+            return match media_type {
                 "image/png" => Ok(PageImage {
-                    bytes: std::fs::read(&path).map_err(read_err)?,
+                    bytes: std::fs::read(path).map_err(read_err)?,
                     media_type: "image/png",
                 }),
                 "image/jpeg" => Ok(PageImage {
-                    bytes: std::fs::read(&path).map_err(read_err)?,
+                    bytes: std::fs::read(path).map_err(read_err)?,
                     media_type: "image/jpeg",
                 }),
                 _ => Ok(PageImage {
-                    bytes: encode(&decode(&path)?, image::ImageFormat::Png)?,
+                    bytes: encode(&decode(path)?, image::ImageFormat::Png)?,
                     media_type: "image/png",
                 }),
             };
@@ -182,7 +193,7 @@ impl Engine {
                 media_type: "image/jpeg",
             });
         }
-        let thumb = decode(&path)?.thumbnail(max, max).into_rgb8();
+        let thumb = decode(path)?.thumbnail(max, max).into_rgb8();
         let bytes = encode(&image::DynamicImage::ImageRgb8(thumb), image::ImageFormat::Jpeg)?;
         // A cache that cannot be written (full disk) costs only speed: the thumbnail is still returned.
         let stored = std::fs::create_dir_all(&cache).and_then(|()| {

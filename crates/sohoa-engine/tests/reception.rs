@@ -6,25 +6,10 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use sohoa_engine::{Engine, EngineConfig, NewRecordRequest, NewUserRequest, Role};
+mod support;
 
-fn engine_with(role: Role) -> (tempfile::TempDir, Engine, sohoa_engine::Caller) {
-    let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(EngineConfig::with_data_dir(dir.path())).unwrap();
-    let req = |login: &str, role| NewUserRequest {
-        login: login.to_owned(),
-        display_name: "Lê Thị Hương".to_owned(),
-        role,
-        password: "mat-khau-dai".to_owned(),
-    };
-    engine
-        .create_user(None, &req("admin", Role::Administrator))
-        .unwrap();
-    let admin = engine.authenticate("admin", "mat-khau-dai").unwrap();
-    engine.create_user(Some(&admin), &req("huong", role)).unwrap();
-    let caller = engine.authenticate("huong", "mat-khau-dai").unwrap();
-    (dir, engine, caller)
-}
+use sohoa_engine::{NewRecordRequest, Role};
+use support::engine_with;
 
 /// A residence record as the counter creates it (the kind's required fields, CT01).
 fn residence() -> NewRecordRequest {

@@ -203,6 +203,9 @@ impl HotFolder {
             }
         }
         self.seen.retain(|p, _| present.contains(p));
+        // Directory order is arbitrary; a stack dropped by a scanner is named in feed order (counters,
+        // timestamps), and an archive batch separates dossiers by that order.
+        ready.sort_by(|a, b| a.1.cmp(&b.1));
         let mut claims = Vec::new();
         for (path, name, kind) in ready {
             self.seen.remove(&path);

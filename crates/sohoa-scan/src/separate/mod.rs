@@ -23,7 +23,7 @@ use crate::{Page, Side};
 
 pub use barcode::{Barcode, BarcodeSearch, read_barcodes, read_barcodes_with};
 pub use blank::{BlankConfig, BlankVerdict, detect_blank};
-pub use patch::{PatchCode, PatchDetection, detect_patch};
+pub use patch::{PatchCode, PatchDetection, detect_patch, patch_sheet};
 pub use settings::{SeparatorSettings, SeparatorSettingsError};
 
 /// A separator-sheet barcode rule.

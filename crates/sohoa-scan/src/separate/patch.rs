@@ -64,6 +64,43 @@ pub struct PatchDetection {
     pub bar_length_ratio: f64,
 }
 
+impl PatchCode {
+    /// The four bars from the leading edge, `true` = wide.
+    fn bars(self) -> [bool; 4] {
+        match self {
+            PatchCode::Patch1 => [true, true, false, false],
+            PatchCode::Patch2 => [true, false, false, true],
+            PatchCode::Patch3 => [true, false, true, false],
+            PatchCode::Patch4 => [false, true, true, false],
+            PatchCode::Patch6 => [false, false, true, true],
+            PatchCode::PatchT => [false, true, false, true],
+        }
+    }
+}
+
+/// An A4 separator sheet carrying `code` at `dpi`, for the archivist to print: bars to Kodak's sizes (wide
+/// 0.20 in, narrow bars and spaces 0.08 in, 2.5 in long), parallel to the top edge, 1 in from it, centred.
+/// Printed at 100 % it reads on any scanner through [`detect_patch`]. One patch only: a second one at the
+/// bottom for upside-down feeding would read as Patch 3 the right way up and compete with the top one.
+pub fn patch_sheet(code: PatchCode, dpi: u32) -> GrayImage {
+    let d = f64::from(dpi.clamp(100, 600));
+    let (w, h) = ((8.27 * d).round() as u32, (11.69 * d).round() as u32);
+    let mut img = GrayImage::from_pixel(w, h, image::Luma([255]));
+    let x0 = ((f64::from(w) - 2.5 * d) / 2.0).round() as u32;
+    let x1 = x0 + (2.5 * d).round() as u32;
+    let mut y = d;
+    for wide in code.bars() {
+        let bar = if wide { 0.20 } else { 0.08 } * d;
+        for yy in y.round() as u32..(y + bar).round() as u32 {
+            for xx in x0..x1 {
+                img.put_pixel(xx, yy.min(h - 1), image::Luma([0]));
+            }
+        }
+        y += bar + 0.08 * d;
+    }
+    img
+}
+
 /// Working size: the long side is reduced to about this many pixels (a narrow bar stays ≥ 6 px on A4).
 const WORK_PX: u32 = 900;
 
