@@ -30,7 +30,7 @@ impl Acting<'_> {
         self.engine.data_dir()
     }
 
-    fn require(&self, action: Action) -> Result<&Engine, EngineError> {
+    pub(crate) fn require(&self, action: Action) -> Result<&Engine, EngineError> {
         self.caller.require(action)?;
         Ok(self.engine)
     }
