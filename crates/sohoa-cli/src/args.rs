@@ -53,6 +53,9 @@ pub enum Command {
     },
     /// Local accounts of the desktop app (add, list, passwd, disable, enable).
     User(crate::user_cmd::UserArgs),
+    /// Supervisor review: queue with quality verdicts, batch samples, approve, reject (list, sample, approve,
+    /// reject, returned, history).
+    Review(crate::review_cmd::ReviewArgs),
     /// Send queued records to the ministry vault (training mode without SOHOA_VAULT_URL).
     Sync(SyncArgs),
     /// List scanners from every driver (id, driver, name, sources, duplex).

@@ -21,6 +21,7 @@ mod password;
 mod reception;
 mod record_pdf;
 mod records;
+mod review;
 mod scan;
 mod scanners;
 mod signing;
@@ -55,11 +56,17 @@ pub use password::MIN_PASSWORD_CHARS;
 pub use reception::{DocTypeOption, FormField, OwnerIdCheck, PageImage, RecordForm};
 pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;
+pub use review::{
+    DEFAULT_SAMPLE_SHARE, PageQuality, RescanReport, ReturnedPage, ReturnedRecord, ReviewError, ReviewFilter,
+    ReviewPage, ReviewQueueItem, ReviewState, ReviewStatus, SAMPLE_SHARE_SETTING, SampleDraw, sample_indices,
+    sample_size,
+};
 pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
 pub use scanners::{ScanPreset, ScannerChoices, open_scanner, scanner_choices};
 pub use signing::{
     RecordSignOptions, SIGNED_COPY_NAME, SignRecordReport, open_trusted_signer, sao_y_options,
 };
+pub use sohoa_imaging::Verdict as QualityVerdict;
 pub use sohoa_ocr::OcrConfig;
 /// Binaries call this first in `main`: Tesseract must start with `OMP_THREAD_LIMIT=1` (see `sohoa_ocr::omp`).
 pub use sohoa_ocr::omp::reexec_with_thread_limit;
@@ -71,6 +78,7 @@ pub use sohoa_sign::{TokenEvent, TokenMonitor};
 pub use sohoa_store::{Actor, AuditReport, IntegrityReport, ReconcileReport};
 pub use sohoa_store::{BackupError, BackupManifest, BackupReport, RestoreReport};
 pub use sohoa_store::{OutboxCounts, OutboxRow, OutboxState};
+pub use sohoa_store::{ReviewRow, ReviewVerdict, SampleRow};
 pub use sohoa_vault::{Delivery, PassReport, VaultConfig, VaultError};
 pub use vault::{EnqueueReport, Skipped};
 pub use views::{

@@ -99,7 +99,7 @@ impl Engine {
     }
 }
 
-fn keep(f: &sohoa_store::VersionFileRow) -> VersionFile {
+pub(crate) fn keep(f: &sohoa_store::VersionFileRow) -> VersionFile {
     VersionFile {
         blob: BlobRef {
             sha256: f.sha256.clone(),
@@ -111,7 +111,7 @@ fn keep(f: &sohoa_store::VersionFileRow) -> VersionFile {
 }
 
 /// A turned page is stored as PNG whatever it was; its name says so.
-fn png_name(name: &str) -> String {
+pub(crate) fn png_name(name: &str) -> String {
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
     format!("{stem}.png")
 }

@@ -237,7 +237,7 @@ impl Engine {
 }
 
 /// Streams pages into the spool; returns the fault that ended the scan early, if any.
-fn pump(
+pub(crate) fn pump(
     spool: &mut Spool,
     device: &mut dyn Device,
     settings: &ScanSettings,

@@ -24,6 +24,7 @@ mod outbox;
 mod outbox_types;
 mod reconcile;
 mod records;
+mod reviews;
 mod schema;
 mod search;
 mod store;
@@ -44,6 +45,7 @@ pub use batches::{BatchEnd, BatchRow, BatchState};
 pub use error::StoreError;
 pub use fault::{DiskFullAfter, FaultInjector};
 pub use outbox_types::{OutboxCounts, OutboxRow, OutboxState};
+pub use reviews::{NewReview, ReviewIndexRow, ReviewRow, ReviewVerdict, SampleRow};
 pub use schema::SCHEMA_VERSION;
 pub use store::{Store, StoreOptions};
 pub use types::{

@@ -256,6 +256,59 @@ CREATE TABLE settings (
 ) STRICT;
 "#;
 
+/// Supervisor reviews and sample draws. A review names the version it looked at and the digest of that
+/// version's page images, so a later version that only adds OCR words or a signed copy keeps its verdict
+/// while a rescanned or edited page makes the record wait for review again. Reviews are append-only (the
+/// history of rejects is the officer's to-do list and the supervisor's accountability); they go only with a
+/// purged record. A sample draw is stored with its seed so it can be redrawn and audited, once per batch.
+const V6_REVIEWS: &str = r#"
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL REFERENCES records(id),
+    version INTEGER NOT NULL,
+    pages_digest TEXT NOT NULL CHECK (length(pages_digest) = 64),
+    verdict TEXT NOT NULL CHECK (verdict IN ('approved', 'rejected')),
+    reason TEXT,
+    pages TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(pages) AND json_type(pages) = 'array'),
+    reviewer TEXT NOT NULL,
+    workstation TEXT NOT NULL,
+    at TEXT NOT NULL,
+    sampled INTEGER NOT NULL DEFAULT 0 CHECK (sampled IN (0, 1)),
+    CHECK (verdict = 'approved' OR length(trim(coalesce(reason, ''))) > 0),
+    FOREIGN KEY (record_id, version) REFERENCES versions(record_id, number)
+) STRICT;
+CREATE INDEX reviews_record ON reviews(record_id, id);
+CREATE TRIGGER reviews_append_only BEFORE UPDATE ON reviews
+BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END;
+CREATE TRIGGER reviews_delete_only_trashed BEFORE DELETE ON reviews
+WHEN (SELECT trashed_at FROM records WHERE id = OLD.record_id) IS NULL
+BEGIN SELECT RAISE(ABORT, 'reviews of live records cannot be deleted'); END;
+
+CREATE TABLE review_samples (
+    batch_id TEXT PRIMARY KEY REFERENCES batches(id),
+    share REAL NOT NULL CHECK (share > 0 AND share <= 1),
+    seed INTEGER NOT NULL,
+    population INTEGER NOT NULL CHECK (population >= 1),
+    drawn_at TEXT NOT NULL,
+    drawn_by TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER review_samples_final BEFORE UPDATE ON review_samples
+BEGIN SELECT RAISE(ABORT, 'a sample draw never changes'); END;
+CREATE TRIGGER review_samples_no_delete BEFORE DELETE ON review_samples
+BEGIN SELECT RAISE(ABORT, 'a sample draw cannot be deleted'); END;
+CREATE TABLE review_sample_records (
+    batch_id TEXT NOT NULL REFERENCES review_samples(batch_id),
+    record_id TEXT NOT NULL REFERENCES records(id),
+    PRIMARY KEY (batch_id, record_id)
+) STRICT;
+CREATE INDEX review_sample_records_record ON review_sample_records(record_id);
+CREATE TRIGGER review_sample_records_final BEFORE UPDATE ON review_sample_records
+BEGIN SELECT RAISE(ABORT, 'a sample draw never changes'); END;
+CREATE TRIGGER review_sample_records_delete_only_trashed BEFORE DELETE ON review_sample_records
+WHEN (SELECT trashed_at FROM records WHERE id = OLD.record_id) IS NULL
+BEGIN SELECT RAISE(ABORT, 'a sample draw never changes'); END;
+"#;
+
 const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
@@ -282,10 +335,15 @@ const MIGRATIONS: &[Migration] = &[
         name: "archive batches and desk settings",
         sql: V5_BATCHES_SETTINGS,
     },
+    Migration {
+        version: 6,
+        name: "record reviews and sample draws",
+        sql: V6_REVIEWS,
+    },
 ];
 
 /// The newest schema this build understands.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Applied version of an open database (0 for an empty one).
 pub(crate) fn current_version(conn: &Connection) -> Result<u32, StoreError> {

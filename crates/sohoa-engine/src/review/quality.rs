@@ -1,0 +1,190 @@
+//! Page quality for the review queue, measured by `sohoa-imaging` on the stored page image and cached by
+//! the blob's hash (`cache/quality/<sha256>.json`): blobs never change, so an entry never goes stale, and a
+//! queue of hundreds of records reads files after the first look instead of decoding every page again.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sohoa_imaging::{CleanOptions, DecodeLimits, QualityProfile, Verdict};
+
+use crate::Engine;
+
+/// The thresholds used; stored in each cache entry so a change of profile recomputes instead of reusing.
+const PROFILE: &str = "default";
+
+/// One page's verdict and the measurements behind it (`sohoa clean --json`'s `quality` object).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageQuality {
+    /// `ok`, `warn` or `fail`.
+    pub verdict: Verdict,
+    /// Stable codes: `low_dpi`, `dpi_unknown`, `blurred`, `low_contrast`, `residual_skew`,
+    /// `orientation_uncertain`, `blank`, `clipped_left|top|right|bottom`, and `unreadable` when the stored
+    /// image cannot be decoded at all.
+    pub reasons: Vec<String>,
+    pub dpi: Option<f64>,
+    pub sharpness: f64,
+    pub contrast: f64,
+    pub residual_skew: f64,
+    pub clipped: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CacheEntry {
+    profile: String,
+    quality: PageQuality,
+}
+
+fn round(v: f64, digits: i32) -> f64 {
+    let k = 10f64.powi(digits);
+    (v * k).round() / k
+}
+
+/// Measures one stored page. Despeckling and punch-hole repair change pixels but not the verdict's inputs,
+/// so they are switched off; orientation, deskew and crop stay because the residual skew, the paper size
+/// (resolution) and clipped edges are measured on their result. `sohoa-imaging` has no metrics-only entry
+/// point, so this is the cheapest call it offers.
+fn measure(path: &Path) -> PageQuality {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return unreadable(&e.to_string()),
+    };
+    let image = match sohoa_imaging::decode_bytes(&bytes, &DecodeLimits::default()) {
+        Ok(i) => i,
+        Err(e) => return unreadable(&e.to_string()),
+    };
+    let opts = CleanOptions {
+        dpi: sohoa_core::media::stored_dpi(&bytes),
+        despeckle: false,
+        punch_holes: false,
+        binarize: false,
+        profile: QualityProfile::named(PROFILE).unwrap_or_default(),
+        ..CleanOptions::default()
+    };
+    match sohoa_imaging::clean(&image, &opts) {
+        Ok(page) => {
+            let q = page.quality;
+            PageQuality {
+                verdict: q.verdict,
+                reasons: q.reasons,
+                dpi: q.dpi.map(|d| round(d, 1)),
+                sharpness: round(q.sharpness, 3),
+                contrast: round(q.contrast, 3),
+                residual_skew: round(q.residual_skew, 3),
+                clipped: q.clipped,
+            }
+        }
+        Err(e) => unreadable(&e.to_string()),
+    }
+}
+
+/// A page the supervisor must look at by hand; never cached (a transient read error must not stick).
+fn unreadable(why: &str) -> PageQuality {
+    tracing::warn!(error = why, "page quality not measured");
+    PageQuality {
+        verdict: Verdict::Fail,
+        reasons: vec!["unreadable".to_owned()],
+        dpi: None,
+        sharpness: 0.0,
+        contrast: 0.0,
+        residual_skew: 0.0,
+        clipped: Vec::new(),
+    }
+}
+
+impl Engine {
+    fn quality_cache_dir(&self) -> PathBuf {
+        self.config.data_dir.join("cache").join("quality")
+    }
+
+    fn cached_quality(&self, sha256: &str) -> Option<PageQuality> {
+        let bytes = std::fs::read(self.quality_cache_dir().join(format!("{sha256}.json"))).ok()?;
+        let entry: CacheEntry = serde_json::from_slice(&bytes).ok()?;
+        (entry.profile == PROFILE).then_some(entry.quality)
+    }
+
+    /// A cache that cannot be written (full disk) costs only speed.
+    fn store_quality(&self, sha256: &str, quality: &PageQuality) {
+        let dir = self.quality_cache_dir();
+        let entry = CacheEntry {
+            profile: PROFILE.to_owned(),
+            quality: quality.clone(),
+        };
+        let written = serde_json::to_vec(&entry)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| {
+                std::fs::create_dir_all(&dir)?;
+                let tmp = dir.join(format!("{sha256}.{}.tmp", uuid::Uuid::now_v7().simple()));
+                std::fs::write(&tmp, bytes)?;
+                std::fs::rename(&tmp, dir.join(format!("{sha256}.json")))
+            });
+        if let Err(e) = written {
+            tracing::warn!(error = %e, "quality cache not written");
+        }
+    }
+
+    /// Quality of each blob in `shas` (same order). Cache misses are measured on a few threads at once
+    /// (one full page each in memory), so the first look at a large queue uses the machine's cores.
+    pub(crate) fn page_qualities(&self, shas: &[String]) -> Vec<PageQuality> {
+        let mut out: Vec<Option<PageQuality>> = shas.iter().map(|s| self.cached_quality(s)).collect();
+        let mut missing: Vec<usize> = (0..shas.len()).filter(|&i| out[i].is_none()).collect();
+        // The same image twice in a queue is measured once.
+        let mut seen = std::collections::HashSet::new();
+        missing.retain(|&i| seen.insert(shas[i].as_str()));
+        if !missing.is_empty() {
+            let workers = std::thread::available_parallelism()
+                .map_or(1, usize::from)
+                .min(missing.len());
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let measured = std::sync::Mutex::new(Vec::new());
+            std::thread::scope(|scope| {
+                for _ in 0..workers {
+                    scope.spawn(|| {
+                        loop {
+                            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(&i) = missing.get(k) else { break };
+                            let sha = &shas[i];
+                            let q = match self.store.blob_path(sha) {
+                                Ok(path) => measure(&path),
+                                Err(e) => unreadable(&e.to_string()),
+                            };
+                            if !q.reasons.iter().any(|r| r == "unreadable") {
+                                self.store_quality(sha, &q);
+                            }
+                            measured
+                                .lock()
+                                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                                .push((sha.clone(), q));
+                        }
+                    });
+                }
+            });
+            let measured = measured
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            for (i, slot) in out.iter_mut().enumerate() {
+                if slot.is_none() {
+                    *slot = measured
+                        .iter()
+                        .find(|(sha, _)| *sha == shas[i])
+                        .map(|(_, q)| q.clone());
+                }
+            }
+        }
+        out.into_iter()
+            .map(|q| q.unwrap_or_else(|| unreadable("not measured")))
+            .collect()
+    }
+}
+
+/// Stands in until the queue's pages are measured together.
+pub(super) fn placeholder() -> PageQuality {
+    PageQuality {
+        verdict: Verdict::Ok,
+        reasons: Vec::new(),
+        dpi: None,
+        sharpness: 0.0,
+        contrast: 0.0,
+        residual_skew: 0.0,
+        clipped: Vec::new(),
+    }
+}
