@@ -29,6 +29,23 @@ const COMMANDS: &[&str] = &[
     "edit_pages",
     "cancel_scan",
     "cancel_ocr",
+    "batch_profiles",
+    "run_batch",
+    "pending_dossiers",
+    "dossier_sheet_check",
+    "save_dossier",
+    "discard_dossier",
+    "add_info_only",
+    "desk_settings",
+    "save_settings",
+    "review_queue",
+    "draw_sample",
+    "approve_record",
+    "reject_record",
+    "returned_records",
+    "review_history",
+    "rescan_page",
+    "list_batches",
 ];
 
 fn main() {

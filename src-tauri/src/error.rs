@@ -42,7 +42,8 @@ macro_rules! from_stage_error {
 from_stage_error!(
     sohoa_engine::ScanRecordError,
     sohoa_engine::RecordOcrError,
-    sohoa_engine::RecordPdfError
+    sohoa_engine::RecordPdfError,
+    sohoa_engine::BatchError
 );
 
 impl From<sohoa_engine::VaultError> for ShellError {
@@ -56,8 +57,9 @@ impl ShellError {
     pub(crate) fn no_agency() -> Self {
         ShellError {
             code: "sign.no_agency".to_owned(),
-            message: "Chưa cấu hình tên cơ quan sao (SOHOA_AGENCY)".to_owned(),
-            message_en: "the copying agency is not configured (SOHOA_AGENCY)".to_owned(),
+            message: "Chưa cấu hình tên cơ quan sao: quản trị viên nhập ở màn hình Cấu hình".to_owned(),
+            message_en: "the copying agency is not configured: an administrator sets it in Settings"
+                .to_owned(),
         }
     }
 

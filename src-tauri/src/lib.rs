@@ -1,11 +1,14 @@
 //! The SoHoa Desk desktop shell: opens the engine on the configured data directory and exposes it to the web
 //! UI through a few commands, each on behalf of the signed-in account. Everything the app *does* lives in `sohoa-engine`; this crate only adapts.
 
+mod admin;
 pub mod api;
+mod batch;
 mod commands;
 pub mod error;
 mod first_run;
 mod reception;
+mod review;
 pub mod session;
 mod status;
 pub mod updater;
@@ -81,7 +84,24 @@ pub fn run() -> anyhow::Result<()> {
             reception::sign_record,
             reception::edit_pages,
             reception::cancel_scan,
-            reception::cancel_ocr
+            reception::cancel_ocr,
+            batch::batch_profiles,
+            batch::run_batch,
+            batch::pending_dossiers,
+            batch::dossier_sheet_check,
+            batch::save_dossier,
+            batch::discard_dossier,
+            batch::add_info_only,
+            admin::desk_settings,
+            admin::save_settings,
+            review::review_queue,
+            review::draw_sample,
+            review::approve_record,
+            review::reject_record,
+            review::returned_records,
+            review::review_history,
+            review::rescan_page,
+            batch::list_batches
         ])
         .run(tauri::generate_context!())?;
     Ok(())

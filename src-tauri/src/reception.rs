@@ -68,6 +68,14 @@ pub struct ScanProgress {
 #[derive(Default)]
 pub struct ScanStop(std::sync::Arc<std::sync::atomic::AtomicBool>);
 
+impl ScanStop {
+    /// The flag for a new scan, cleared: a stop asked for before it started is not for it.
+    pub(crate) fn flag(&self) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+        self.0.store(false, std::sync::atomic::Ordering::Relaxed);
+        std::sync::Arc::clone(&self.0)
+    }
+}
+
 /// Set by `cancel_ocr`, read by the OCR job under way.
 #[derive(Default)]
 pub struct OcrStop(std::sync::Arc<std::sync::atomic::AtomicBool>);
@@ -79,8 +87,7 @@ pub async fn scan_record(
     stop: State<'_, ScanStop>,
     request: ScanRequest,
 ) -> Result<ScanRecordReport, ShellError> {
-    let stop = std::sync::Arc::clone(&stop.0);
-    stop.store(false, std::sync::atomic::Ordering::Relaxed);
+    let stop = stop.flag();
     guarded("scan_record", &state, move |e| {
         let (mut device, settings) = sohoa_engine::open_scanner(
             worker_command(),
@@ -197,15 +204,19 @@ pub async fn sign_record(
 ) -> Result<SignedAndQueued, ShellError> {
     let training = crate::api::training_mode();
     guarded("sign_record", &state, move |e| {
-        let key = std::env::var(SIGN_KEY_ENV).unwrap_or_else(|_| "pkcs11:auto".to_owned());
-        let agency = std::env::var(AGENCY_ENV)
-            .ok()
-            .filter(|a| !a.trim().is_empty())
+        // The environment (set on purpose by a deployment or support) wins over the administrator's settings.
+        let settings = e.desk_settings()?;
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let key = env(SIGN_KEY_ENV)
+            .or(settings.sign_key)
+            .unwrap_or_else(|| "pkcs11:auto".to_owned());
+        let agency = env(AGENCY_ENV)
+            .or(settings.agency_name)
             .or_else(|| training.then(|| "Cơ quan tập huấn SoHoa".to_owned()))
             .ok_or_else(ShellError::no_agency)?;
         let mut signer = sohoa_engine::open_trusted_signer(&key, pin)?;
         let sign = e.sign_record(&record, signer.as_mut(), &sohoa_engine::sao_y_options(&agency))?;
-        let mut config = sohoa_engine::VaultConfig::load(e.data_dir())?;
+        let mut config = e.vault_config()?;
         if training && config.agency_code.is_none() {
             config.agency_code = Some(TRAINING_AGENCY_CODE.to_owned());
         }
@@ -271,13 +282,21 @@ fn page_workers() -> &'static std::sync::mpsc::Sender<PageJob> {
 
 fn page_response(shell: &Shell, uri: &tauri::http::Uri) -> Response<Vec<u8>> {
     let Some((record, version, ordinal)) = parse_page_path(uri.path()) else {
-        return text(StatusCode::BAD_REQUEST, "expected /<record>/<version>/<page>");
+        return text(
+            StatusCode::BAD_REQUEST,
+            "expected /<record>/<version>/<page> or /dossier/<id>/<page>",
+        );
     };
     let max = uri
         .query()
         .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("max=")))
         .and_then(|v| v.parse::<u32>().ok());
-    match shell.as_caller("page", |e| Ok(e.page_image(&record, version, ordinal, max)?)) {
+    // A pending archive dossier has no record yet: `/dossier/<id>/<page>` (parsed as version 0).
+    let image = shell.as_caller("page", |e| match record.strip_prefix(DOSSIER_PREFIX) {
+        Some(dossier) => Ok(e.dossier_page_image(dossier, ordinal, max)?),
+        None => Ok(e.page_image(&record, version, ordinal, max)?),
+    });
+    match image {
         Ok(img) => Response::builder()
             .header(header::CONTENT_TYPE, img.media_type)
             // Content-addressed underneath: a (record, version, page) never changes.
@@ -287,7 +306,9 @@ fn page_response(shell: &Shell, uri: &tauri::http::Uri) -> Response<Vec<u8>> {
         Err(err) => {
             let status = match err.code.as_str() {
                 "auth.not_signed_in" | "auth.session_locked" | "auth.forbidden" => StatusCode::FORBIDDEN,
-                "record.no_such_page" | "store.not_found" | "store.invalid_id" => StatusCode::NOT_FOUND,
+                "record.no_such_page" | "store.not_found" | "store.invalid_id" | "batch.no_such_dossier" => {
+                    StatusCode::NOT_FOUND
+                }
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
             text(status, &err.code)
@@ -295,8 +316,22 @@ fn page_response(shell: &Shell, uri: &tauri::http::Uri) -> Response<Vec<u8>> {
     }
 }
 
+const DOSSIER_PREFIX: &str = "dossier:";
+
+/// `(record, version, page)`; a pending dossier's page comes back as `("dossier:<id>", 0, page)`.
 fn parse_page_path(path: &str) -> Option<(String, u32, u32)> {
     let mut parts = path.trim_start_matches('/').split('/');
+    if let Some(rest) = path.trim_start_matches('/').strip_prefix("dossier/") {
+        let mut parts = rest.split('/');
+        let id = parts
+            .next()
+            .filter(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))?;
+        let ordinal = parts.next()?.parse().ok()?;
+        return parts
+            .next()
+            .is_none()
+            .then(|| (format!("{DOSSIER_PREFIX}{id}"), 0, ordinal));
+    }
     let record = parts
         .next()
         .filter(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))?;
@@ -329,6 +364,12 @@ mod tests {
         assert_eq!(parse_page_path("/abc/1/2/extra"), None);
         assert_eq!(parse_page_path("/../1/2"), None);
         assert_eq!(parse_page_path("//1/2"), None);
+        assert_eq!(
+            parse_page_path("/dossier/0192ab-cd/4"),
+            Some(("dossier:0192ab-cd".to_owned(), 0, 4))
+        );
+        assert_eq!(parse_page_path("/dossier/../4"), None);
+        assert_eq!(parse_page_path("/dossier/0192/4/5"), None);
     }
 }
 

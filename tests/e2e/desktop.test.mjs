@@ -7,7 +7,7 @@
 //   SOHOA_E2E_SEED   JSON written by run.sh: {"an": {"id": ...}, "binh": {...}, ...}
 //   SOHOA_E2E_OUT    where screenshots go (default tests/e2e/out)
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -497,5 +497,248 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     await shot("12-signed-queued");
     await wd.click(await wd.find(tid("reception-close")));
     await waitForRowCount(seed.live_count + 1, "the new record in the list");
+  });
+
+  it("runs an archive batch: the stack splits on Patch T sheets, dossiers are keyed, counted and saved", async () => {
+    await signOut();
+    await signInAs("luutru");
+    // The network scanner drops the stack into the watched folder now (before, the reception took the desk's scanner).
+    const feed = requiredEnv("SOHOA_WATCH_DIRS");
+    mkdirSync(feed, { recursive: true });
+    for (const name of readdirSync(seed.stack).sort()) copyFileSync(join(seed.stack, name), join(feed, name));
+    await wd.click(await wd.find(tid("batch-button")));
+    await wd.waitFor(async () => (await wd.findAll(tid("batch"))).length === 1, { what: "batch screen" });
+    await wd.waitFor(
+      async () => (await wd.execute(`return document.querySelector('[data-testid="batch-device"]').value;`)).startsWith("folder:"),
+      { what: "the watched folder offered", timeoutMs: 60_000 },
+    );
+    const choose = (id, value) =>
+      wd.execute(
+        `const el = document.querySelector('[data-testid="${id}"]'); el.value = arguments[0];
+         el.dispatchEvent(new Event("change", { bubbles: true })); return el.value;`,
+        [value],
+      );
+    assert.equal(await choose("batch-profile", "id-card-bank"), "id-card-bank");
+    const type = async (id, value) => {
+      const el = await wd.find(tid(id));
+      await wd.clear(el);
+      await wd.sendKeys(el, value);
+    };
+    await type("storage-warehouse", "Kho A");
+    await type("storage-shelf", "Giá 2");
+    await type("storage-box", "7");
+    await type("storage-next-file", "15");
+    const t0 = Date.now();
+    await wd.click(await wd.find(tid("batch-run")));
+    await wd.waitFor(async () => /3 hồ sơ chờ lưu/.test(await cellText("batch-status")), {
+      what: "three dossiers formed",
+      timeoutMs: 120_000,
+    });
+    timings.batch7SheetsMs = Date.now() - t0;
+    assert.match(await cellText("batch-status"), /7 tờ, 2 tờ phân cách, 3 hồ sơ chờ lưu/);
+    const pending = () => wd.findAll(tid("pending-dossier"));
+    assert.deepEqual(await Promise.all((await pending()).map((d) => wd.attribute(d, "data-pages"))), ["2", "1", "2"]);
+    const loaded = () =>
+      wd.execute(`return [...document.querySelectorAll('[data-testid="dossier-page"]')].map((i) => i.complete && i.naturalWidth > 0);`);
+    await wd.waitFor(async () => { const l = await loaded(); return l.length === 2 && l.every(Boolean); }, { what: "dossier pages shown" });
+    assert.match(await cellText("dossier-location"), /Kho A · Giá 2 · Hộp số 7 · Hồ sơ số 15/);
+    await shot("13-batch-formed");
+
+    async function keyDossier(cmnd, name, sheets) {
+      await type("owner-id", cmnd);
+      await wd.waitFor(async () => (await wd.execute(`return document.querySelector('[data-testid="field-cmnd_number"]').value;`)) === cmnd, {
+        what: "the CMND number filled from the owner number",
+      });
+      await type("field-full_name", name);
+      await type("field-birth_date", "03/02/1961");
+      await choose("field-sex", "nữ");
+      await type("field-father_name", "Nguyễn Văn Bình");
+      await type("field-mother_name", "Trần Thị Cúc");
+      await type("declared-sheets", String(sheets));
+    }
+    const check = () => wd.waitFor(async () => (await wd.findAll(tid("sheet-check")))[0] ?? false, { what: "sheet check" });
+    await keyDossier("025123457", "Nguyễn Thị Lành", 3);
+    await wd.waitFor(async () => (await wd.attribute(await check(), "data-ok")) === "false", { what: "3 sheets declared, 2 fed" });
+    assert.match(await wd.text(await check()), /Thiếu ảnh: cần 3 ảnh nhưng chỉ nhận được 2/);
+    await shot("14-batch-sheet-mismatch");
+    await type("declared-sheets", "2");
+    await wd.waitFor(async () => (await wd.attribute(await check(), "data-ok")) === "true", { what: "2 sheets match" });
+    await wd.click(await wd.find(tid("save-dossier")));
+    await wd.waitFor(async () => (await pending()).length === 2, { what: "first dossier saved" });
+    await wd.waitFor(async () => /Hồ sơ số 16/.test(await cellText("dossier-location")), { what: "the next dossier opened" });
+    await keyDossier("025123458", "Trần Văn Hòa", 1);
+    await wd.pressKeys(Keys.Enter);
+    await wd.waitFor(async () => (await pending()).length === 1, { what: "second dossier saved with Enter" });
+    await keyDossier("025123459", "Lê Thị Ngọc Ánh", 2);
+    await wd.click(await wd.find(tid("save-dossier")));
+    await wd.waitFor(async () => (await pending()).length === 0, { what: "every dossier saved" });
+    // A form too damaged to scan: an information-only record of the same batch, with its condition.
+    await wd.click(await wd.find(tid("info-only-open")));
+    await wd.waitFor(async () => (await wd.findAll(tid("info-only-form"))).length === 1, { what: "info-only form" });
+    await type("owner-id", "025123460");
+    await type("field-doc_name", "Tờ khai CMND năm 1979");
+    await choose("field-condition", "damaged");
+    await shot("15-batch-info-only");
+    await wd.click(await wd.find(tid("info-only-save")));
+    await wd.waitFor(async () => /Đã lưu 4 hồ sơ vào lô/.test(await cellText("batch-status")), { what: "four records in the batch" });
+    await shot("16-batch-done");
+    await wd.click(await wd.find(tid("batch-close")));
+    await waitForRowCount(seed.live_count + 5, "the batch's records in the list");
+  });
+
+  it("lets a supervisor reject a page of a batch record and the archivist rescan it; the rescan is reviewed again", async () => {
+    await signOut();
+    await signInAs("giamsat");
+    await wd.click(await wd.find(tid("review-button")));
+    await wd.waitFor(async () => (await wd.findAll(tid("review"))).length === 1, { what: "review screen" });
+    const batchValue = await wd.waitFor(
+      async () => wd.execute(`return document.querySelector('[data-testid="review-batch"] option:nth-child(2)')?.value ?? false;`),
+      { what: "the archive batch listed" },
+    );
+    await wd.execute(
+      `const el = document.querySelector('[data-testid="review-batch"]'); el.value = arguments[0];
+       el.dispatchEvent(new Event("change", { bubbles: true }));`,
+      [batchValue],
+    );
+    await wd.click(await wd.find(tid("review-draw")));
+    await wd.waitFor(async () => /Đã rút 1\/[34] hồ sơ \(10 %\)/.test(await cellText("review-sample")), { what: "a 10 % sample of 4 drawn" });
+    assert.equal((await wd.findAll(tid("review-item"))).length, 1, "sample only: one record");
+    await wd.click(await wd.find(tid("review-samples-only")));
+    // The whole batch: three scanned dossiers (the information-only record has no pages to review).
+    await wd.waitFor(async () => (await wd.findAll(tid("review-item"))).length === 3, { what: "the batch's scanned records" });
+    const item = async () => {
+      for (const el of await wd.findAll(tid("review-item"))) if (/Nguyễn Thị Lành/.test(await wd.text(el))) return el;
+      return false;
+    };
+    await wd.click(await wd.waitFor(item, { what: "the first dossier in the queue" }));
+    await wd.waitFor(async () => (await wd.findAll(tid("review-page"))).length === 2, { what: "its two pages" });
+    await wd.click((await wd.findAll(tid("review-page-reject")))[1]);
+    await wd.sendKeys(await wd.find(tid("review-reason")), "Trang 2 bị mờ, đề nghị quét lại");
+    await shot("17-review-reject");
+    await wd.click(await wd.find(tid("review-reject")));
+    await wd.waitFor(async () => (await item()) === false, { what: "the rejected record leaves the queue" });
+
+    await signOut();
+    await signInAs("luutru");
+    await wd.click(await wd.find(tid("returned-button")));
+    await wd.waitFor(async () => (await wd.findAll(tid("returned-item"))).length === 1, { what: "one record returned" });
+    assert.match(await cellText("returned-reason"), /Trang 2 bị mờ, đề nghị quét lại/);
+    await wd.waitFor(
+      async () => (await wd.execute(`return document.querySelector('[data-testid="returned-device"]').value;`)) === "demo",
+      { what: "the desk's scanner offered", timeoutMs: 60_000 },
+    );
+    assert.equal(await wd.execute(`return document.querySelector('[data-testid="returned-preset"]').value;`), "cmnd-form");
+    await shot("18-returned");
+    const t0 = Date.now();
+    await wd.click(await wd.find(tid("rescan-page")));
+    await wd.waitFor(async () => (await wd.findAll(tid("returned-empty"))).length === 1, { what: "rescanned", timeoutMs: 60_000 });
+    timings.rescanMs = Date.now() - t0;
+    assert.match(await cellText("returned-done"), /Đã quét lại 1 trang/);
+
+    await signOut();
+    await signInAs("giamsat");
+    await wd.click(await wd.find(tid("review-button")));
+    const again = await wd.waitFor(item, { what: "the rescanned record back in the queue" });
+    assert.match(await wd.text(again), /đã quét lại/);
+    await wd.click(again);
+    assert.match(await cellText("review-previous"), /Trang 2 bị mờ/);
+    await wd.click(await wd.find(tid("review-approve")));
+    await wd.waitFor(async () => (await item()) === false, { what: "approved" });
+    await wd.waitFor(async () => /Đã duyệt 1 hồ sơ/.test(await cellText("review-decided")), { what: "count of decisions" });
+    await shot("19-review-approved");
+    await wd.click(await wd.find(tid("review-close")));
+  });
+
+  it("lets the administrator keep the desk settings, validated by the engine", async () => {
+    await signOut();
+    await signInAs("quantri");
+    await wd.click(await wd.find(tid("settings-button")));
+    await wd.waitFor(async () => (await wd.findAll(tid("settings-view"))).length === 1, { what: "settings screen" });
+    const type = async (key, value) => {
+      const el = await wd.find(tid(`settings-${key}`));
+      await wd.clear(el);
+      await wd.sendKeys(el, value);
+    };
+    await type("agency_name", "Công an xã Tập Huấn, huyện Đông Anh");
+    await type("agency_code", "CAX-HN-0123");
+    await type("vault_url", "http://kho.bocongan.vn");
+    await type("yearly_target", "1200");
+    await type("sample_pct", "10");
+    await wd.click(await wd.find(tid("settings-save")));
+    const banner = await wd.waitFor(async () => (await wd.findAll(tid("error-banner")))[0] ?? false, { what: "plain-HTTP vault refused" });
+    assert.equal(await wd.attribute(banner, "data-error-code"), "settings.invalid");
+    assert.match(await wd.text(banner), /https:\/\//);
+    await shot("20-settings-refused");
+    await type("vault_url", "https://kho.bocongan.gov.vn/api");
+    await wd.click(await wd.find(tid("settings-save")));
+    await wd.waitFor(async () => (await wd.findAll(tid("settings-saved"))).length === 1, { what: "settings saved" });
+    // Read back through the shell, as the counter's signing step reads them.
+    const back = await invokeDirect("desk_settings");
+    assert.equal(back.ok, true, JSON.stringify(back.error));
+    assert.deepEqual(back.value, {
+      agency_code: "CAX-HN-0123",
+      agency_name: "Công an xã Tập Huấn, huyện Đông Anh",
+      vault_url: "https://kho.bocongan.gov.vn/api",
+      sign_key: null,
+      yearly_target: 1200,
+      sample_share: 0.1,
+    });
+    await shot("21-settings-saved");
+    await wd.click(await wd.find(tid("settings-back")));
+    await signOut();
+    await signInAs("canbo");
+    const refused = await invokeDirect("save_settings", { settings: back.value });
+    assert.equal(refused.ok, false);
+    assert.equal(refused.error.code, "auth.forbidden");
+  });
+
+  it("stays responsive (< 100 ms from key to painted frame) while a 500-page batch is processed", async () => {
+    await signOut();
+    await signInAs("luutru");
+    const feed = requiredEnv("SOHOA_WATCH_DIRS");
+    for (const name of readdirSync(seed.long_stack).sort()) copyFileSync(join(seed.long_stack, name), join(feed, name));
+    await wd.click(await wd.find(tid("batch-button")));
+    await wd.waitFor(
+      async () => (await wd.execute(`return document.querySelector('[data-testid="batch-device"]')?.value ?? "";`)).startsWith("folder:"),
+      { what: "the watched folder offered", timeoutMs: 60_000 },
+    );
+    // In the page: from each key's event time to the first frame painted after the input it caused (what the
+    // archivist sees), plus the main thread's timer lag sampled every 50 ms.
+    await wd.execute(`
+      window.__lat = { keys: [], lag: [] };
+      const box = document.querySelector('[data-testid="storage-shelf"]');
+      box.addEventListener("input", (e) => {
+        const t0 = e.timeStamp;
+        requestAnimationFrame(() => requestAnimationFrame(() => window.__lat.keys.push(performance.now() - t0)));
+      });
+      let due = performance.now() + 50;
+      window.__lagTimer = setInterval(() => { const now = performance.now(); window.__lat.lag.push(now - due); due = now + 50; }, 50);
+    `);
+    const t0 = Date.now();
+    await wd.click(await wd.find(tid("batch-run")));
+    await wd.waitFor(async () => /Đang quét… \d+ tờ/.test(await cellText("batch-run")), { what: "the long batch running" });
+    const box = await wd.find(tid("storage-shelf"));
+    let typed = 0;
+    while (/Đang quét/.test(await cellText("batch-run")) && typed < 400) {
+      await wd.sendKeys(box, "x");
+      typed++;
+    }
+    await wd.waitFor(async () => /500 tờ|550 tờ/.test(await cellText("batch-status")), {
+      what: "the 550-sheet batch done",
+      timeoutMs: 400_000,
+    });
+    timings.batch550SheetsMs = Date.now() - t0;
+    const lat = await wd.execute(`clearInterval(window.__lagTimer); return window.__lat;`);
+    const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+    timings.keysMeasured = lat.keys.length;
+    timings.keyToFrameP50Ms = Math.round(pct(lat.keys, 0.5));
+    timings.keyToFrameP95Ms = Math.round(pct(lat.keys, 0.95));
+    timings.keyToFrameMaxMs = Math.round(Math.max(...lat.keys));
+    timings.timerLagP95Ms = Math.round(pct(lat.lag, 0.95));
+    timings.timerLagMaxMs = Math.round(Math.max(...lat.lag));
+    await shot("22-batch-500-done");
+    assert.ok(lat.keys.length >= 20, `only ${lat.keys.length} keys measured while the batch ran`);
+    assert.ok(timings.keyToFrameP95Ms < 100, `key to frame p95 ${timings.keyToFrameP95Ms} ms`);
+    assert.match(await cellText("batch-status"), /50 hồ sơ chờ lưu/);
   });
 });

@@ -44,6 +44,7 @@ fi
 
 app="$CARGO_TARGET_DIR/debug/sohoa-desk"
 cli="$CARGO_TARGET_DIR/debug/sohoa"
+token_tool="$CARGO_TARGET_DIR/debug/sohoa-test-token"
 [ -x "$app" ] || die "$app is missing (build first, or unset E2E_SKIP_BUILD)"
 [ -x "$cli" ] || die "$cli is missing (build first, or unset E2E_SKIP_BUILD)"
 
@@ -65,11 +66,13 @@ export XDG_DATA_HOME="$work/xdg/data" XDG_CONFIG_HOME="$work/xdg/config" XDG_CAC
 mkdir -p "$data" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
 mkdir -p "$out"
 rm -f "$out"/*.png
-node "$here/seed.mjs" "$cli" "$data" >"$out/seed.json"
+# The archive batch test's watched folder: named now (the app lists it once it exists), made by the test.
+export SOHOA_WATCH_DIRS="$work/feed"
+node "$here/seed.mjs" "$cli" "$data" "$work/stack" >"$out/seed.json"
 cat "$out/seed.json"
 
 step "a SoftHSM2 signing token with a test-PKI certificate (the app signs through real PKCS#11)"
-token_env=$("$CARGO_TARGET_DIR/debug/sohoa-test-token" "$work/token")
+token_env=$("$token_tool" "$work/token")
 while IFS= read -r line; do export "${line?}"; done <<<"$token_env"
 echo "$token_env" | grep -v PIN
 

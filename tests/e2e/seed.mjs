@@ -4,14 +4,14 @@
 // The names carry the full range of Vietnamese diacritics (ễ, ă, ị, ọ, ú, ì...) so the test proves they survive
 // CLI → engine → SQLite → IPC → WebKit untouched.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 
-const [cli, dataDir] = process.argv.slice(2);
-if (!cli || !dataDir) {
-  console.error("usage: node seed.mjs <sohoa binary> <data dir>");
+const [cli, dataDir, stackDir] = process.argv.slice(2);
+if (!cli || !dataDir || !stackDir) {
+  console.error("usage: node seed.mjs <sohoa binary> <data dir> <archive stack dir>");
   process.exit(2);
 }
 
@@ -134,6 +134,32 @@ const trashed = newRecord("id-card", "079203009999", {
 });
 sohoa("record", "delete", trashed.id, "--reason", "Tạo nhầm");
 
+// An archive stack as a network scanner drops it into a watched folder, in feed order: dossier 1 (2 sheets),
+// Patch T, dossier 2 (1 sheet), Patch T, dossier 3 (2 sheets). The separator sheet is the one archive staff
+// print with `sohoa separator-sheet`. The desktop test moves the stack into the watched folder when it runs.
+mkdirSync(stackDir, { recursive: true });
+const stack = ["page", "page", "sep", "page", "sep", "page", "page"];
+stack.forEach((what, i) => {
+  const file = join(stackDir, `scan-${String(i + 1).padStart(3, "0")}.png`);
+  if (what === "sep") sohoa("separator-sheet", "--out", file, "--dpi", "150");
+  else writeFileSync(file, pagePng());
+});
+
+// The long batch the responsiveness test feeds while it measures input latency: 500 pages, a Patch T sheet
+// after every 10 (50 dossiers).
+const longStack = `${stackDir}-500`;
+mkdirSync(longStack, { recursive: true });
+const page500 = pagePng();
+const sep500 = join(longStack, "sep.png");
+sohoa("separator-sheet", "--out", sep500, "--dpi", "150");
+const sepBytes = readFileSync(sep500);
+rmSync(sep500);
+let n = 0;
+for (let d = 0; d < 50; d++) {
+  for (let p = 0; p < 10; p++) writeFileSync(join(longStack, `long-${String(++n).padStart(4, "0")}.png`), page500);
+  writeFileSync(join(longStack, `long-${String(++n).padStart(4, "0")}.png`), sepBytes);
+}
+
 process.stdout.write(
-  `${JSON.stringify({ an, bich, residence, info_only: infoOnly, trashed, live_count: 4 }, null, 2)}\n`,
+  `${JSON.stringify({ an, bich, residence, info_only: infoOnly, trashed, live_count: 4, stack: stackDir, long_stack: longStack }, null, 2)}\n`,
 );

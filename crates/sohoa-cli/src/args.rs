@@ -107,6 +107,8 @@ pub enum Command {
     Restore(crate::backup_cmd::RestoreArgs),
     /// First-run check: OCR data, scanners, pcscd, PKCS#11 modules, trust anchors, data dir, vault.
     Doctor(crate::doctor_cmd::DoctorArgs),
+    /// Write the Patch T separator sheet that splits an archive batch into dossiers (print it at 100 %).
+    SeparatorSheet(crate::separator_cmd::SeparatorArgs),
     /// List the field keys usable with --field.
     Fields {
         /// Only the fields that apply to this kind.

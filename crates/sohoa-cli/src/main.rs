@@ -15,6 +15,7 @@ mod pdf_cmd;
 mod review_cmd;
 mod run;
 mod scan_cmd;
+mod separator_cmd;
 mod sync_cmd;
 mod tokens_cmd;
 mod user_cmd;

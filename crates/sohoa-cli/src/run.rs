@@ -33,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return crate::pdf_cmd::dispatch(crate::pdf_cmd::pdf(a, json), json);
         }
         Command::Devices => return crate::scan_cmd::devices(json),
+        Command::SeparatorSheet(a) => return crate::separator_cmd::run(&a, json),
         Command::Doctor(a) => return crate::doctor_cmd::run(cli.data_dir.as_deref(), &a, json),
         Command::Restore(a) => return crate::backup_cmd::restore(cli.data_dir.as_deref(), &a, json),
         Command::ScanWorker { driver } => {
@@ -103,6 +104,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Fields { .. }
         | Command::Tokens { .. }
         | Command::Devices
+        | Command::SeparatorSheet(_)
         | Command::Scan(_)
         | Command::ScanWorker { .. }
         | Command::Clean { .. }

@@ -6,13 +6,13 @@
 use std::process::ExitCode;
 
 use serde_json::json;
-use sohoa_engine::{Delivery, Engine, OutboxState, VaultConfig};
+use sohoa_engine::{Delivery, Engine, OutboxState};
 
 use crate::args::SyncArgs;
 use crate::output::print_json;
 
 pub fn run(engine: &Engine, args: SyncArgs, json: bool) -> anyhow::Result<ExitCode> {
-    let config = VaultConfig::load(engine.data_dir()).map_err(sohoa_engine::EngineError::from)?;
+    let config = engine.vault_config()?;
     let mut queued = Vec::new();
     for id in &args.enqueue {
         queued.push(engine.vault_enqueue(id, &config)?.message_id);

@@ -89,6 +89,9 @@ pub enum EngineError {
     PageImage(String),
     #[error(transparent)]
     Review(#[from] crate::review::ReviewError),
+    /// A desk setting the administrator typed is unusable; `field` names the form field.
+    #[error("invalid setting {field}: {reason}")]
+    Setting { field: &'static str, reason: String },
 }
 
 /// Why an input file was refused; each says what the officer can do about it.
@@ -134,6 +137,7 @@ impl EngineError {
             EngineError::NoSuchPage { .. } => ErrorClass::NotFound,
             EngineError::PageImage(_) => ErrorClass::Integrity,
             EngineError::Review(e) => e.class(),
+            EngineError::Setting { .. } => ErrorClass::Invalid,
             EngineError::UnknownRole(_)
             | EngineError::InvalidLogin
             | EngineError::InvalidDisplayName
@@ -180,6 +184,7 @@ impl EngineError {
             EngineError::NoSuchPage { .. } => "record.no_such_page",
             EngineError::PageImage(_) => "record.page_image",
             EngineError::Review(e) => e.code(),
+            EngineError::Setting { .. } => "settings.invalid",
         }
     }
 
@@ -248,6 +253,7 @@ impl EngineError {
             }
             EngineError::PageImage(why) => format!("Không hiển thị được ảnh trang: {why}"),
             EngineError::Review(e) => e.message_vi(),
+            EngineError::Setting { field, reason } => format!("Cấu hình «{field}» không hợp lệ: {reason}"),
         }
     }
 }

@@ -24,6 +24,7 @@ mod records;
 mod review;
 mod scan;
 mod scanners;
+mod settings;
 mod signing;
 mod vault;
 mod views;
@@ -40,8 +41,8 @@ pub use accounts::{
 pub use acting::Acting;
 pub use backup::{APP_VERSION, restore_backup};
 pub use batch::{
-    BatchError, BatchEvent, BatchProfile, BatchReport, PendingDossier, SaveDossier, SavedDossier, SheetCheck,
-    StorageStart, batch_profile, batch_profiles,
+    BatchError, BatchEvent, BatchProfile, BatchReport, BatchSummary, PendingDossier, SaveDossier,
+    SavedDossier, SheetCheck, StorageStart, batch_profile, batch_profiles,
 };
 pub use config::EngineConfig;
 pub use desk_status::{
@@ -63,6 +64,7 @@ pub use review::{
 };
 pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
 pub use scanners::{ScanPreset, ScannerChoices, open_scanner, scanner_choices};
+pub use settings::DeskSettings;
 pub use signing::{
     RecordSignOptions, SIGNED_COPY_NAME, SignRecordReport, open_trusted_signer, sao_y_options,
 };

@@ -5,6 +5,22 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AppInfo,
   AuditReport,
+  BatchEvent,
+  BatchProfile,
+  BatchSummary,
+  RescanReport,
+  ReturnedRecord,
+  ReviewFilter,
+  ReviewQueueItem,
+  ReviewRow,
+  SampleDraw,
+  DeskSettings,
+  BatchReport,
+  PendingDossier,
+  SaveDossier,
+  SavedDossier,
+  SheetCheck,
+  StorageStart,
   CreateRequest,
   DeskStatus,
   DoctorReport,
@@ -192,10 +208,14 @@ export function ocrRecord(record: string): Promise<OcrReport> {
 /** Address of a page image in the shell's `page:` protocol (`max`: thumbnail long side in pixels). The
  * scheme's origin differs by platform: Windows' webview serves custom schemes as http://<scheme>.localhost. */
 export function pageUrl(record: string, version: number, ordinal: number, max?: number): string {
+  return pageAddress(`${encodeURIComponent(record)}/${version}/${ordinal}`, max);
+}
+
+function pageAddress(path: string, max?: number): string {
   const windows = typeof navigator !== "undefined" && navigator.userAgent.includes("Windows");
   const base = windows ? "http://page.localhost" : "page://localhost";
   const query = max ? `?max=${max}` : "";
-  return `${base}/${encodeURIComponent(record)}/${version}/${ordinal}${query}`;
+  return `${base}/${path}${query}`;
 }
 
 /** Signs the record's legal copy with the token (the PIN goes to the shell once and is not kept) and queues it. */
@@ -215,4 +235,80 @@ export function cancelScan(): Promise<void> {
 /** Stops the OCR job under way; `ocrRecord` then rejects with `ocr.cancelled` and nothing is stored. */
 export function cancelOcr(): Promise<void> {
   return call<void>("cancel_ocr");
+}
+
+export function batchProfiles(): Promise<BatchProfile[]> {
+  return call<BatchProfile[]>("batch_profiles");
+}
+
+/** Runs the feeder for one box; dossiers form meanwhile as `batch-progress` events. `cancelScan` stops it. */
+export function runBatch(profile: string, device: string, storage: StorageStart): Promise<BatchReport> {
+  return call<BatchReport>("run_batch", { request: { profile, device, storage } });
+}
+
+export function onBatchProgress(handler: (event: BatchEvent) => void): Promise<UnlistenFn> {
+  return listen<BatchEvent>("batch-progress", (event) => handler(event.payload));
+}
+
+export function pendingDossiers(batch: string | null): Promise<PendingDossier[]> {
+  return call<PendingDossier[]>("pending_dossiers", { batch });
+}
+
+export function dossierSheetCheck(dossier: string, declared: number): Promise<SheetCheck> {
+  return call<SheetCheck>("dossier_sheet_check", { dossier, declared });
+}
+
+export function saveDossier(dossier: string, request: SaveDossier): Promise<SavedDossier> {
+  return call<SavedDossier>("save_dossier", { dossier, request });
+}
+
+export function discardDossier(dossier: string): Promise<void> {
+  return call<void>("discard_dossier", { dossier });
+}
+
+export function addInfoOnly(batch: string, request: CreateRequest): Promise<SavedDossier> {
+  return call<SavedDossier>("add_info_only", { batch, request });
+}
+
+/** A pending dossier's page in the `page:` protocol (it has no record yet). */
+export function dossierPageUrl(dossier: string, ordinal: number, max?: number): string {
+  return pageAddress(`dossier/${encodeURIComponent(dossier)}/${ordinal}`, max);
+}
+
+export function deskSettings(): Promise<DeskSettings> {
+  return call<DeskSettings>("desk_settings");
+}
+
+export function saveSettings(settings: DeskSettings): Promise<DeskSettings> {
+  return call<DeskSettings>("save_settings", { settings });
+}
+
+export function reviewQueue(filter: ReviewFilter): Promise<ReviewQueueItem[]> {
+  return call<ReviewQueueItem[]>("review_queue", { filter });
+}
+
+export function listBatches(): Promise<BatchSummary[]> {
+  return call<BatchSummary[]>("list_batches");
+}
+
+/** Draws (or returns the stored) sample of a batch; `share` null = the desk's setting. */
+export function drawSample(batch: string, share: number | null): Promise<SampleDraw> {
+  return call<SampleDraw>("draw_sample", { batch, share });
+}
+
+export function approveRecord(record: string, version: number): Promise<ReviewRow> {
+  return call<ReviewRow>("approve_record", { record, version });
+}
+
+/** `pages`: ordinals of the rejected pages; empty rejects the whole record. */
+export function rejectRecord(record: string, version: number, reason: string, pages: number[]): Promise<ReviewRow> {
+  return call<ReviewRow>("reject_record", { record, version, reason, pages });
+}
+
+export function returnedRecords(): Promise<ReturnedRecord[]> {
+  return call<ReturnedRecord[]>("returned_records");
+}
+
+export function rescanPage(record: string, ordinal: number, device: string, preset: string): Promise<RescanReport> {
+  return call<RescanReport>("rescan_page", { record, ordinal, device, preset });
 }

@@ -276,3 +276,165 @@ export interface PageEdit {
   order: number[];
   turns: [number, number][];
 }
+
+/** An archive bank's batch settings (engine `BatchProfile`). */
+export interface BatchProfile {
+  id: string;
+  name_vi: string;
+  name_en: string;
+  kind: string;
+  preset: string;
+  doc_type: string | null;
+}
+
+/** Where the box sits; each dossier of the run takes the next file number. */
+export interface StorageStart {
+  warehouse: string;
+  shelf: string;
+  box_no: string;
+  next_file: number;
+}
+
+export type BatchEvent =
+  | { event: "page"; dossier: number; pages: number; blank: boolean }
+  | { event: "separator"; opens: number; kind: string };
+
+export interface PendingDossier {
+  id: string;
+  batch_id: string;
+  profile: string;
+  kind: string;
+  index: number;
+  pages: number;
+  sheets: number;
+  blanks: boolean[];
+  duplex: boolean;
+  fields: Record<string, string>;
+  record_id: string | null;
+}
+
+export interface BatchReport {
+  batch_id: string;
+  state: "finished" | "stopped" | "failed";
+  sheets: number;
+  separators: number;
+  dossiers: PendingDossier[];
+  next_file: number;
+  fault: string | null;
+}
+
+export interface SheetCheck {
+  expected_images: number;
+  received_images: number;
+  ok: boolean;
+  summary_vi: string;
+  code: string | null;
+}
+
+export interface SaveDossier {
+  owner_id: string | null;
+  doc_type_code: string | null;
+  fields: [string, string][];
+  declared_sheets: number | null;
+  accept_count_mismatch: boolean;
+}
+
+export interface SavedDossier {
+  record: RecordDetail;
+  sheet_check: SheetCheck | null;
+  batch_seq: number;
+}
+
+/** The administrator's desk settings (engine `DeskSettings`); `null` = not set here. */
+export interface DeskSettings {
+  agency_code: string | null;
+  agency_name: string | null;
+  vault_url: string | null;
+  sign_key: string | null;
+  yearly_target: number | null;
+  sample_share: number | null;
+}
+
+export type Verdict = "ok" | "warn" | "fail";
+
+export interface PageQuality {
+  verdict: Verdict;
+  reasons: string[];
+  dpi: number | null;
+  sharpness: number;
+  contrast: number;
+  residual_skew: number;
+  clipped: string[];
+}
+
+export interface ReviewPage {
+  ordinal: number;
+  number: number;
+  name: string;
+  sha256: string;
+  quality: PageQuality;
+}
+
+export interface ReviewRow {
+  id: number;
+  record_id: string;
+  version: number;
+  verdict: "approved" | "rejected";
+  reason: string | null;
+  pages: number[];
+  reviewer: string;
+  at: string;
+  sampled: boolean;
+}
+
+export interface ReviewQueueItem {
+  summary: RecordSummary;
+  version: number;
+  batch_id: string | null;
+  sampled: boolean;
+  created_by: string;
+  page_count: number;
+  verdict: Verdict;
+  pages: ReviewPage[];
+  last_review: ReviewRow | null;
+}
+
+export interface ReviewFilter {
+  batch: string | null;
+  samples_only: boolean;
+  limit: number;
+}
+
+export interface ReturnedRecord {
+  summary: RecordSummary;
+  version: number;
+  review: ReviewRow;
+  pages: { ordinal: number; number: number }[];
+}
+
+export interface SampleDraw {
+  batch_id: string;
+  share: number;
+  population: number;
+  records: string[];
+  fresh: boolean;
+}
+
+export interface RescanReport {
+  record_id: string;
+  version: number;
+  ordinal: number;
+}
+
+export interface BatchSummary {
+  id: string;
+  profile: string;
+  device: string;
+  state: string;
+  started_at: string;
+  started_by: string;
+  finished_at: string | null;
+  sheets: number;
+  separators: number;
+  records: number;
+}
