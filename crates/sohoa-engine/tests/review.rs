@@ -331,6 +331,13 @@ fn a_rejected_page_goes_back_to_its_officer_who_rescans_it_and_the_record_waits_
     let detail = officer.record_detail(&id).unwrap();
     assert_eq!(detail.versions.len(), 3);
     assert_eq!(detail.versions[2].actor, "huong");
+    assert!(
+        detail
+            .history
+            .iter()
+            .any(|h| h.user == "truong" && h.summary_vi == "Lãnh đạo trả lại để quét lại"),
+        "the record's history shows the reject"
+    );
     let audit = d.engine.audit_log(Some(&id)).unwrap();
     let who = |action: &str| {
         audit
