@@ -98,6 +98,8 @@ pub(crate) fn history_summary_vi(action: &str) -> String {
         "record.trash" => "Chuyển vào thùng rác",
         "record.restore" => "Khôi phục từ thùng rác",
         "record.purge" => "Xóa vĩnh viễn",
+        "review.approved" => "Lãnh đạo duyệt",
+        "review.rejected" => "Lãnh đạo trả lại để quét lại",
         other => other,
     }
     .to_owned()

@@ -95,6 +95,44 @@ fn pages(engine: &Engine, caller: &Caller, id: &str, version: u32) -> Vec<(u32, 
         .collect()
 }
 
+/// Adds a version with each of the first two pages followed by its OCR words and a signed copy at the end,
+/// as `ocr_record` and `sign_record` would leave it (written through the store: Tesseract and a signing
+/// token are not what this test is about).
+fn with_words_and_signature(d: &Desk, id: &str, version: u32) -> u32 {
+    let store = sohoa_store::Store::open(d.dir.path()).unwrap();
+    let actor = sohoa_store::Actor {
+        user: "huong".into(),
+        workstation: "ws".into(),
+    };
+    let file = |name: &str, blob: sohoa_store::BlobRef, media_type: &str| sohoa_store::VersionFile {
+        blob,
+        name: name.to_owned(),
+        media_type: media_type.to_owned(),
+    };
+    let mut files = Vec::new();
+    for f in store.version_files(id, version).unwrap() {
+        let blob = sohoa_store::BlobRef {
+            sha256: f.sha256.clone(),
+            size: f.size,
+        };
+        files.push(file(&f.name, blob, &f.media_type));
+        if f.ordinal <= 2 {
+            let words = format!("{{\"page\": {}}}", f.ordinal);
+            let stored = store.put_blob(&mut words.as_bytes()).unwrap();
+            let name = sohoa_engine::ocr_file_name(&f.name);
+            files.push(file(&name, stored.blob, sohoa_engine::OCR_MEDIA_TYPE));
+        }
+    }
+    let pdf = store
+        .put_blob(&mut b"%PDF-1.7\n%signed\n%%EOF\n".as_slice())
+        .unwrap();
+    files.push(file(sohoa_engine::SIGNED_COPY_NAME, pdf.blob, "application/pdf"));
+    store
+        .commit_version(&actor, id, &files, "ocr + sign")
+        .unwrap()
+        .number
+}
+
 #[test]
 fn a_rejected_page_goes_back_to_its_officer_who_rescans_it_and_the_record_waits_again() {
     let d = desk();
@@ -216,20 +254,54 @@ fn a_rejected_page_goes_back_to_its_officer_who_rescans_it_and_the_record_waits_
             .is_empty()
     );
 
+    // OCR words after each page and a signed copy (a new version, same page images) keep the verdict;
+    // page 2 is now the third file.
+    let v2 = with_words_and_signature(&d, &id, v1);
+    assert_eq!(
+        officer.review_status(&id).unwrap().state,
+        Some(ReviewState::Rejected)
+    );
+    let returned = officer.returned_records().unwrap();
+    assert_eq!(returned[0].version, v2);
+    assert_eq!(
+        returned[0]
+            .pages
+            .iter()
+            .map(|p| (p.ordinal, p.number))
+            .collect::<Vec<_>>(),
+        [(3, 2)]
+    );
+
     // The officer rescans page 2 at a higher resolution: one sheet, in place of page 2.
     let (mut dev, mut settings) = sohoa_engine::open_scanner(None, scanner, "cmnd-form", None).unwrap();
     settings.dpi = 300;
     let report = officer
-        .rescan_page(&id, 2, dev.as_mut(), &settings, Some("cmnd-form"), &never)
+        .rescan_page(&id, 3, dev.as_mut(), &settings, Some("cmnd-form"), &never)
         .unwrap_or_else(|e| panic!("{} {}", e.code(), e.message_vi()));
     drop(dev);
-    assert_eq!((report.ordinal, report.version), (2, v1 + 1));
+    assert_eq!((report.ordinal, report.version), (3, v2 + 1));
     assert_eq!(report.replaced_sha256, before[1].1);
+    assert_eq!(report.dropped, ["page-0002.png.ocr.json", "ban-sao-y.pdf"]);
     let after = pages(&d.engine, &d.officer, &id, report.version);
     assert_eq!(after.len(), 3, "one page replaced, none added");
-    assert_eq!((&after[0], &after[2]), (&before[0], &before[2]));
+    assert_eq!((&after[0].1, &after[2].1), (&before[0].1, &before[2].1));
     assert_ne!(after[1].1, before[1].1);
-    assert_eq!(after[1].1, report.sha256);
+    assert_eq!(after[1], (3, report.sha256.clone()));
+    let files: Vec<String> = officer.record_detail(&id).unwrap().versions[2]
+        .files
+        .iter()
+        .map(|f| f.name.clone())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "page-0001.png",
+            "page-0001.png.ocr.json",
+            "page-0002.png",
+            "page-0003.png"
+        ],
+        "the other pages keep their words; the new page has none yet and there is no signed copy"
+    );
     assert_eq!(
         officer.review_status(&id).unwrap().state,
         Some(ReviewState::Awaiting)
@@ -257,8 +329,15 @@ fn a_rejected_page_goes_back_to_its_officer_who_rescans_it_and_the_record_waits_
         ]
     );
     let detail = officer.record_detail(&id).unwrap();
-    assert_eq!(detail.versions.len(), 2);
-    assert_eq!(detail.versions[1].actor, "huong");
+    assert_eq!(detail.versions.len(), 3);
+    assert_eq!(detail.versions[2].actor, "huong");
+    assert!(
+        detail
+            .history
+            .iter()
+            .any(|h| h.user == "truong" && h.summary_vi == "Lãnh đạo trả lại để quét lại"),
+        "the record's history shows the reject"
+    );
     let audit = d.engine.audit_log(Some(&id)).unwrap();
     let who = |action: &str| {
         audit
@@ -269,7 +348,7 @@ fn a_rejected_page_goes_back_to_its_officer_who_rescans_it_and_the_record_waits_
     };
     assert_eq!(who("review.rejected"), ["truong"]);
     assert_eq!(who("review.approved"), ["truong"]);
-    assert_eq!(who("version.commit"), ["huong", "huong"]);
+    assert_eq!(who("version.commit"), ["huong", "huong", "huong"]);
     assert!(d.engine.audit_verify().unwrap().is_valid());
 }
 
