@@ -361,6 +361,10 @@ mod tests {
             Err(StoreError::NotFound { .. })
         ));
         assert_eq!(store.list_batches(10).unwrap().len(), 1);
+        // A record of the batch can still be trashed and purged; it leaves the batch.
+        store.trash(&actor(), &r1, "nhầm").unwrap();
+        store.purge(&actor(), &r1).unwrap();
+        assert_eq!(store.batch_records("b1").unwrap().len(), 1);
         assert!(store.audit_verify().unwrap().is_valid());
     }
 

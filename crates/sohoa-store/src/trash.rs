@@ -86,6 +86,8 @@ impl Store {
             // Reviews name versions, so they go first (their triggers allow it for a trashed record only).
             tx.execute("DELETE FROM reviews WHERE record_id = ?1", [id])?;
             tx.execute("DELETE FROM review_sample_records WHERE record_id = ?1", [id])?;
+            // A purged dossier leaves its batch (the batch row keeps what the feeder counted).
+            tx.execute("DELETE FROM batch_records WHERE record_id = ?1", [id])?;
             let files = tx.execute("DELETE FROM version_files WHERE record_id = ?1", [id])?;
             let versions = tx.execute("DELETE FROM versions WHERE record_id = ?1", [id])?;
             tx.execute("DELETE FROM record_revisions WHERE record_id = ?1", [id])?;

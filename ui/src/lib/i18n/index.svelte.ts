@@ -52,3 +52,9 @@ export function roleLabel(role: string): string {
   const key = `role.${role}`;
   return hasMessage(key) ? t(key) : role;
 }
+
+/** A page-quality reason code of the engine (`blurred`, `clipped_right`, …) in words; unknown codes as they are. */
+export function qualityReason(code: string): string {
+  const key = `quality.${code}`;
+  return hasMessage(key) ? t(key) : code;
+}

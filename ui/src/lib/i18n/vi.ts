@@ -278,6 +278,18 @@ export const vi = {
   "returned.scanning": "Đang quét…",
   "returned.whole": "Trả lại cả hồ sơ: quét lại từ màn hình tiếp nhận.",
   "returned.done": "Đã quét lại {count} trang",
+  "quality.low_dpi": "độ phân giải thấp",
+  "quality.dpi_unknown": "không rõ độ phân giải",
+  "quality.blurred": "ảnh mờ",
+  "quality.low_contrast": "độ tương phản thấp",
+  "quality.residual_skew": "trang còn nghiêng",
+  "quality.orientation_uncertain": "không chắc chiều trang",
+  "quality.blank": "trang trắng",
+  "quality.clipped_left": "mất chữ ở lề trái",
+  "quality.clipped_top": "mất chữ ở lề trên",
+  "quality.clipped_right": "mất chữ ở lề phải",
+  "quality.clipped_bottom": "mất chữ ở lề dưới",
+  "quality.unreadable": "không đọc được ảnh",
 } as const;
 
 export type MessageKey = keyof typeof vi;
