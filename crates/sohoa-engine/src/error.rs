@@ -87,6 +87,8 @@ pub enum EngineError {
     /// A stored page image that cannot be decoded or re-encoded for display.
     #[error("page image cannot be shown: {0}")]
     PageImage(String),
+    #[error(transparent)]
+    Report(#[from] crate::ReportError),
 }
 
 /// Why an input file was refused; each says what the officer can do about it.
@@ -131,6 +133,7 @@ impl EngineError {
             EngineError::DisableSelf => ErrorClass::Conflict,
             EngineError::NoSuchPage { .. } => ErrorClass::NotFound,
             EngineError::PageImage(_) => ErrorClass::Integrity,
+            EngineError::Report(e) => e.class(),
             EngineError::UnknownRole(_)
             | EngineError::InvalidLogin
             | EngineError::InvalidDisplayName
@@ -176,6 +179,7 @@ impl EngineError {
             EngineError::DisableSelf => "auth.disable_self",
             EngineError::NoSuchPage { .. } => "record.no_such_page",
             EngineError::PageImage(_) => "record.page_image",
+            EngineError::Report(e) => e.code(),
         }
     }
 
@@ -243,6 +247,7 @@ impl EngineError {
                 format!("Phiên bản {version} của hồ sơ không có ảnh trang ở vị trí {ordinal}")
             }
             EngineError::PageImage(why) => format!("Không hiển thị được ảnh trang: {why}"),
+            EngineError::Report(e) => e.message_vi(),
         }
     }
 }

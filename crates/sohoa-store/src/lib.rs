@@ -26,6 +26,8 @@ mod reconcile;
 mod records;
 mod schema;
 mod search;
+/// Read-only queries for the supervisor's statistics and exports.
+pub mod stats;
 mod store;
 mod text;
 mod trash;
