@@ -20,7 +20,7 @@ use crate::report_error::ReportError;
 use crate::stats::Statistics;
 use crate::xlsx_layout::{
     Col, DeliveryState, RECORD_COLUMNS, SHEET_DAYS, SHEET_DOC_TYPES, SHEET_OFFICERS, SHEET_RECORDS,
-    SHEET_YEAR,
+    SHEET_YEAR, current_value,
 };
 use crate::{Engine, EngineError};
 
@@ -140,8 +140,6 @@ impl Engine {
             let row = (i + 1) as u32;
             let rec = self.store.get_record(&created.record_id)?;
             let meta: Option<RecordMeta> = serde_json::from_value(rec.metadata.clone()).ok();
-            let fields = meta.as_ref().map(RecordMeta::fields).unwrap_or_default();
-            let field = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
             let delivery = DeliveryState::from_latest(
                 latest.get(&rec.id).map(|(s, v)| (s.as_str(), *v)),
                 rec.current_version,
@@ -161,7 +159,10 @@ impl Engine {
                     Col::StorageKey => put_text(ws, row, col, rec.storage_key.as_deref())?,
                     // Text, never a number: a 12-digit ID starting with 0 must keep its zero.
                     Col::OwnerId => put_text(ws, row, col, rec.owner_id.as_deref())?,
-                    Col::Field(key) => put_text(ws, row, col, field(key))?,
+                    Col::Field(key) => {
+                        let value = meta.as_ref().map(|m| current_value(m, key));
+                        put_text(ws, row, col, value.as_deref())?;
+                    }
                     Col::DocTypeName => put_text(
                         ws,
                         row,

@@ -20,7 +20,7 @@ use sohoa_core::text::clean_text;
 use sohoa_store::{Actor, NewRecord, RecordUpdate, StoreError};
 
 use crate::report_error::ReportError;
-use crate::xlsx_layout::{Col, RECORD_COLUMNS, SHEET_RECORDS};
+use crate::xlsx_layout::{Col, RECORD_COLUMNS, SHEET_RECORDS, current_value};
 use crate::{Engine, EngineError};
 
 /// What happened to each data row of the sheet.
@@ -206,16 +206,9 @@ impl Engine {
                 what: format!("record {id} metadata: {e}"),
             })
         })?;
-        let current = meta.fields();
-        let now = |key: &str| {
-            current
-                .iter()
-                .find(|(k, _)| k == key)
-                .map_or("", |(_, v)| v.as_str())
-        };
         let changed: Vec<(&str, &str)> = values
             .iter()
-            .filter(|(k, v)| now(k) != v.as_str())
+            .filter(|(k, v)| current_value(&meta, k) != *v)
             .map(|(k, v)| (*k, v.as_str()))
             .collect();
         if changed.is_empty() {

@@ -59,6 +59,20 @@ pub(crate) const RECORD_COLUMNS: [Column; 18] = [
     c(Col::Delivery, "Trạng thái gửi kho", 24.0),
 ];
 
+/// The value an editable column shows, and the one an imported cell is compared with. The owner name is
+/// the effective one (an ID card's full name, a household's head, when no separate name was typed): that
+/// is the name people know the record by, and a cell left as exported must read as unchanged.
+pub(crate) fn current_value(meta: &sohoa_core::record::RecordMeta, key: &str) -> String {
+    if key == "owner_name" {
+        return meta.owner_name().unwrap_or_default();
+    }
+    meta.fields()
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+        .unwrap_or_default()
+}
+
 /// Where a record stands with the vault, as the export shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
