@@ -25,6 +25,7 @@ mod scan;
 mod scanners;
 mod signing;
 mod stats;
+mod stats_year;
 mod vault;
 mod views;
 mod xlsx_export;

@@ -100,7 +100,7 @@ impl Engine {
         path: &Path,
     ) -> Result<ExportReport, EngineError> {
         let statistics = self.statistics(from, to)?;
-        let (from_ts, to_ts) = crate::stats::period_bounds(from, to)?;
+        let (from_ts, to_ts) = crate::stats_year::period_bounds(from, to)?;
         let f = formats();
         let mut wb = Workbook::new();
         let records = self.records_sheet(wb.add_worksheet(), &f, &from_ts, &to_ts)?;

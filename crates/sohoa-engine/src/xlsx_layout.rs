@@ -108,3 +108,56 @@ impl DeliveryState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_nfc(s: &str) -> bool {
+        sohoa_core::text::nfc(s) == s
+    }
+
+    #[test]
+    fn every_sheet_name_and_header_is_nfc_and_unique() {
+        let sheets = [
+            SHEET_RECORDS,
+            SHEET_DAYS,
+            SHEET_OFFICERS,
+            SHEET_DOC_TYPES,
+            SHEET_YEAR,
+        ];
+        for s in sheets {
+            assert!(is_nfc(s) && s.chars().count() <= 31, "{s}");
+        }
+        let headers: Vec<&str> = RECORD_COLUMNS.iter().map(|c| c.header).collect();
+        for h in &headers {
+            assert!(is_nfc(h), "{h}");
+        }
+        let mut unique = headers.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), headers.len());
+    }
+
+    #[test]
+    fn delivery_counts_only_a_receipt_for_the_current_version() {
+        use DeliveryState as D;
+        assert_eq!(D::from_latest(None, Some(1)), D::NotQueued);
+        assert_eq!(D::from_latest(Some(("pending", Some(2))), Some(2)), D::Queued);
+        assert_eq!(D::from_latest(Some(("uploaded", Some(2))), Some(2)), D::Queued);
+        assert_eq!(D::from_latest(Some(("retry_wait", Some(2))), Some(2)), D::Queued);
+        assert_eq!(
+            D::from_latest(Some(("failed_permanent", Some(2))), Some(2)),
+            D::Failed
+        );
+        assert_eq!(
+            D::from_latest(Some(("acknowledged", Some(2))), Some(2)),
+            D::Delivered
+        );
+        assert_eq!(
+            D::from_latest(Some(("acknowledged", Some(1))), Some(2)),
+            D::Outdated
+        );
+        assert_eq!(D::from_latest(Some(("acknowledged", None)), None), D::Delivered);
+    }
+}
