@@ -122,11 +122,12 @@ fn print_statistics(s: &Statistics) {
     println!("Theo loại giấy tờ:");
     for t in &s.per_doc_type {
         println!(
-            "  {:<12} {:<40} {:>6} hồ sơ {:>8} trang",
+            "  {:<12} {:<40} {:>6} hồ sơ {:>8} trang {:>5} chỉ thông tin",
             t.doc_type_code.as_deref().unwrap_or("-"),
             t.doc_type_name_vi.as_deref().unwrap_or(&t.kind_label_vi),
             t.counts.records,
-            t.counts.pages
+            t.counts.pages,
+            t.counts.info_only
         );
     }
     let q = &s.queue;
