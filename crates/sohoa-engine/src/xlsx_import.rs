@@ -5,7 +5,9 @@
 //! own: all its changed fields are validated together by the domain rules and stored as one new revision
 //! (audited under the importing account), or none is. A bad row is reported and the next row goes on. The
 //! revision column of the export makes a row whose record was changed since the export a conflict instead
-//! of silently undoing that change.
+//! of silently undoing that change (a sheet without that column is applied without the check). Columns are
+//! found by their header text, so a supervisor may reorder or delete columns; read-only columns (pages,
+//! delivery state, ...) are ignored.
 //!
 //! Permission: [`crate::Action::Export`] (the supervisor's data exchange duty), not `EditRecord`: officers
 //! edit one record on screen; a bulk import of corrections is the supervisor's, who does not process
