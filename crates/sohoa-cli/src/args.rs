@@ -105,6 +105,8 @@ pub enum Command {
     Backup(crate::backup_cmd::BackupArgs),
     /// Restore a backup into --data-dir (empty, or --force), then verify the audit chain and every file.
     Restore(crate::backup_cmd::RestoreArgs),
+    /// Statistics of a period and the supervisor's Excel workbook (--out); --import applies corrections from one.
+    Report(crate::report_cmd::ReportArgs),
     /// First-run check: OCR data, scanners, pcscd, PKCS#11 modules, trust anchors, data dir, vault.
     Doctor(crate::doctor_cmd::DoctorArgs),
     /// Write the Patch T separator sheet that splits an archive batch into dossiers (print it at 100 %).

@@ -12,6 +12,7 @@ mod extract_cmd;
 mod ocr_cmd;
 mod output;
 mod pdf_cmd;
+mod report_cmd;
 mod review_cmd;
 mod run;
 mod scan_cmd;

@@ -98,6 +98,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sync(args) => crate::sync_cmd::run(&engine, args, json),
         Command::User(args) => crate::user_cmd::run(&engine, &args, json),
         Command::Review(args) => crate::review_cmd::run(&engine, &args, json),
+        Command::Report(args) => crate::report_cmd::run(&engine, &args, json),
         Command::Pdf(a) => crate::pdf_cmd::dispatch(crate::pdf_cmd::pdf_record(&engine, a, json), json),
         Command::Sign(a) => crate::pdf_cmd::dispatch(crate::pdf_cmd::sign_record(&engine, a, json), json),
         Command::Ocr(a) => crate::ocr_cmd::run_record(&engine, &a, json),

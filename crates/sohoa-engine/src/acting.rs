@@ -140,6 +140,34 @@ impl Acting<'_> {
         engine.edit_pages_by(&engine.actor_for(self.caller), id, edit)
     }
 
+    /// The dashboard figures of a period (Vietnam days, both included).
+    pub fn statistics(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<crate::Statistics, EngineError> {
+        self.require(Action::Statistics)?.statistics(from, to)
+    }
+
+    /// Records and statistics of a period as an Excel workbook (owner data included: the supervisor's export).
+    pub fn export_xlsx(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        path: &std::path::Path,
+    ) -> Result<crate::ExportReport, EngineError> {
+        self.require(Action::Export)?.export_xlsx(from, to, path)
+    }
+
+    /// Corrections from an exported workbook, one audited revision per changed row (see `xlsx_import`).
+    pub fn import_metadata_xlsx(
+        &self,
+        path: &std::path::Path,
+    ) -> Result<crate::ImportMetadataReport, EngineError> {
+        let engine = self.require(Action::Export)?;
+        engine.import_metadata_xlsx_by(&engine.actor_for(self.caller), path)
+    }
+
     /// Verifying the audit chain is a control duty (supervisor, administrator).
     pub fn audit_verify(&self) -> Result<AuditReport, EngineError> {
         self.require(Action::ViewAudit)?.audit_verify()

@@ -46,7 +46,10 @@ pub enum EngineError {
     #[error("unknown record kind '{0}' (expected result, residence, id-card or info-only)")]
     UnknownKind(String),
     #[error("{}: {problem}", path.display())]
-    File { path: PathBuf, problem: FileProblem },
+    File {
+        path: PathBuf,
+        problem: FileProblem,
+    },
     #[error(
         "an information-only record has no files: papers too damaged to scan are described, not attached"
     )]
@@ -76,14 +79,19 @@ pub enum EngineError {
     #[error("the display name is empty")]
     InvalidDisplayName,
     #[error("the password must have at least {min_chars} characters")]
-    WeakPassword { min_chars: usize },
+    WeakPassword {
+        min_chars: usize,
+    },
     #[error("password hashing failed: {0}")]
     PasswordHash(String),
     #[error("an administrator cannot disable their own account")]
     DisableSelf,
     /// A page asked for by (record, version, position) that the record does not have.
     #[error("version {version} of this record has no page image at position {ordinal}")]
-    NoSuchPage { version: u32, ordinal: u32 },
+    NoSuchPage {
+        version: u32,
+        ordinal: u32,
+    },
     /// A stored page image that cannot be decoded or re-encoded for display.
     #[error("page image cannot be shown: {0}")]
     PageImage(String),
@@ -91,7 +99,12 @@ pub enum EngineError {
     Review(#[from] crate::review::ReviewError),
     /// A desk setting the administrator typed is unusable; `field` names the form field.
     #[error("invalid setting {field}: {reason}")]
-    Setting { field: &'static str, reason: String },
+    Setting {
+        field: &'static str,
+        reason: String,
+    },
+    #[error(transparent)]
+    Report(#[from] crate::ReportError),
 }
 
 /// Why an input file was refused; each says what the officer can do about it.
@@ -138,6 +151,7 @@ impl EngineError {
             EngineError::PageImage(_) => ErrorClass::Integrity,
             EngineError::Review(e) => e.class(),
             EngineError::Setting { .. } => ErrorClass::Invalid,
+            EngineError::Report(e) => e.class(),
             EngineError::UnknownRole(_)
             | EngineError::InvalidLogin
             | EngineError::InvalidDisplayName
@@ -185,6 +199,7 @@ impl EngineError {
             EngineError::PageImage(_) => "record.page_image",
             EngineError::Review(e) => e.code(),
             EngineError::Setting { .. } => "settings.invalid",
+            EngineError::Report(e) => e.code(),
         }
     }
 
@@ -254,6 +269,7 @@ impl EngineError {
             EngineError::PageImage(why) => format!("Không hiển thị được ảnh trang: {why}"),
             EngineError::Review(e) => e.message_vi(),
             EngineError::Setting { field, reason } => format!("Cấu hình «{field}» không hợp lệ: {reason}"),
+            EngineError::Report(e) => e.message_vi(),
         }
     }
 }

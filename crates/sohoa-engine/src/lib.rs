@@ -21,13 +21,19 @@ mod password;
 mod reception;
 mod record_pdf;
 mod records;
+mod report_error;
 mod review;
 mod scan;
 mod scanners;
 mod settings;
 mod signing;
+mod stats;
+mod stats_year;
 mod vault;
 mod views;
+mod xlsx_export;
+mod xlsx_import;
+mod xlsx_layout;
 
 use std::path::Path;
 
@@ -57,6 +63,7 @@ pub use password::MIN_PASSWORD_CHARS;
 pub use reception::{DocTypeOption, FormField, OwnerIdCheck, PageImage, RecordForm};
 pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;
+pub use report_error::ReportError;
 pub use review::{
     DEFAULT_SAMPLE_SHARE, PageQuality, RescanReport, ReturnedPage, ReturnedRecord, ReviewError, ReviewFilter,
     ReviewPage, ReviewQueueItem, ReviewState, ReviewStatus, SAMPLE_SHARE_SETTING, SampleDraw, sample_indices,
@@ -82,9 +89,18 @@ pub use sohoa_store::{BackupError, BackupManifest, BackupReport, RestoreReport};
 pub use sohoa_store::{OutboxCounts, OutboxRow, OutboxState};
 pub use sohoa_store::{ReviewRow, ReviewVerdict, SampleRow};
 pub use sohoa_vault::{Delivery, PassReport, VaultConfig, VaultError};
+pub use stats::{
+    BatchStats, Counts, DayStats, DocTypeStats, OfficerStats, QueueStats, Statistics, YEARLY_TARGET_SETTING,
+    YearProgress,
+};
 pub use vault::{EnqueueReport, Skipped};
 pub use views::{
     FieldView, FileView, HistoryView, ImportReport, RecordDetail, RecordQuery, RecordSummary, VersionView,
+};
+pub use xlsx_export::ExportReport;
+pub use xlsx_import::{ImportMetadataReport, RowOutcome, RowResult};
+pub use xlsx_layout::{
+    DeliveryState, SHEET_DAYS, SHEET_DOC_TYPES, SHEET_OFFICERS, SHEET_RECORDS, SHEET_YEAR,
 };
 
 /// An open data directory: the store, the catalogues and the acting officer.

@@ -27,6 +27,8 @@ mod records;
 mod reviews;
 mod schema;
 mod search;
+/// Read-only queries for the supervisor's statistics and exports.
+pub mod stats;
 mod store;
 mod text;
 mod trash;
