@@ -19,7 +19,8 @@ declare -A GROUPS_PKGS=(
   # qpdf, pikepdf) and the benchmark anchors (unpaper, OCRmyPDF); python3-venv hosts pyHanko (PyPI only).
   # debootstrap builds the clean Debian 12 root the .deb is installed into (installer/deb-test.sh), which
   # also checks the Windows bundle configuration against the Tauri CLI's schema (python3-jsonschema).
-  [test]="xvfb xauth webkit2gtk-driver sqlite3 procps softhsm2 vsmartcard-vpcd poppler-utils qpdf python3-pikepdf unpaper ocrmypdf python3-venv fonts-liberation2 debootstrap python3-jsonschema"
+  # python3-openpyxl reads the supervisor's Excel export as an outside reader.
+  [test]="xvfb xauth webkit2gtk-driver sqlite3 procps softhsm2 vsmartcard-vpcd poppler-utils qpdf python3-pikepdf unpaper ocrmypdf python3-venv fonts-liberation2 debootstrap python3-jsonschema python3-openpyxl"
 )
 
 groups=("$@")

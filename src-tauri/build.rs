@@ -46,6 +46,9 @@ const COMMANDS: &[&str] = &[
     "review_history",
     "rescan_page",
     "list_batches",
+    "statistics",
+    "export_report",
+    "import_report",
 ];
 
 fn main() {

@@ -63,6 +63,15 @@ impl ShellError {
         }
     }
 
+    /// A request the shell itself refuses before reaching the engine.
+    pub(crate) fn invalid(code: &str, message: &str, message_en: &str) -> Self {
+        ShellError {
+            code: code.to_owned(),
+            message: message.to_owned(),
+            message_en: message_en.to_owned(),
+        }
+    }
+
     /// A file operation of the shell's own (not the engine's) that failed.
     pub(crate) fn io(code: &str, err: &std::io::Error) -> Self {
         ShellError {

@@ -10,6 +10,7 @@ mod first_run;
 mod reception;
 mod review;
 pub mod session;
+mod stats;
 mod status;
 pub mod updater;
 
@@ -101,7 +102,10 @@ pub fn run() -> anyhow::Result<()> {
             review::returned_records,
             review::review_history,
             review::rescan_page,
-            batch::list_batches
+            batch::list_batches,
+            stats::statistics,
+            stats::export_report,
+            stats::import_report
         ])
         .run(tauri::generate_context!())?;
     Ok(())

@@ -601,8 +601,8 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
       [batchValue],
     );
     await wd.click(await wd.find(tid("review-draw")));
-    await wd.waitFor(async () => /Đã rút 1\/[34] hồ sơ \(10 %\)/.test(await cellText("review-sample")), { what: "a 10 % sample of 4 drawn" });
-    assert.equal((await wd.findAll(tid("review-item"))).length, 1, "sample only: one record");
+    await wd.waitFor(async () => /Đã rút 1\/3 hồ sơ \(10 %\)/.test(await cellText("review-sample")), { what: "a 10 % sample of the 3 scanned dossiers drawn" });
+    await wd.waitFor(async () => (await wd.findAll(tid("review-item"))).length === 1, { what: "sample only: one record" });
     await wd.click(await wd.find(tid("review-samples-only")));
     // The whole batch: three scanned dossiers (the information-only record has no pages to review).
     await wd.waitFor(async () => (await wd.findAll(tid("review-item"))).length === 3, { what: "the batch's scanned records" });
@@ -649,6 +649,27 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     await wd.click(await wd.find(tid("review-close")));
   });
 
+  it("shows the supervisor's statistics with a chart, exports the Excel report and imports it back", async () => {
+    // Still signed in as the supervisor (the review test ends there).
+    await wd.click(await wd.find(tid("dashboard-button")));
+    await wd.waitFor(async () => (await wd.findAll(tid("dash-records"))).length === 1, { what: "statistics shown" });
+    // Today: the reception record and the three scanned batch dossiers (seeded records have no pages... except one).
+    const records = Number((await cellText("dash-records")).match(/\d+/)[0]);
+    assert.ok(records >= 4, `records digitised today: ${records}`);
+    assert.match(await cellText("dash-officers"), /Cán bộ lưu trữ/);
+    assert.ok((await wd.findAll(`${tid("dash-chart")} rect`)).length >= 1, "a bar per day");
+    await shot("20-dashboard");
+    await wd.click(await wd.find(tid("dash-export")));
+    await wd.waitFor(async () => /Đã xuất \d+ hồ sơ vào .*exports\/bao-cao-\d{8}-\d{8}\.xlsx/.test(await cellText("dash-exported")), {
+      what: "the Excel report written",
+    });
+    await wd.click(await wd.find(tid("dash-import")));
+    await wd.waitFor(async () => /Đã nhập: 0 hồ sơ sửa, \d+ không đổi, 0 bị từ chối/.test(await cellText("dash-imported")), {
+      what: "the unchanged report imported back",
+    });
+    await wd.click(await wd.find(tid("dashboard-close")));
+  });
+
   it("lets the administrator keep the desk settings, validated by the engine", async () => {
     await signOut();
     await signInAs("quantri");
@@ -668,7 +689,7 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     const banner = await wd.waitFor(async () => (await wd.findAll(tid("error-banner")))[0] ?? false, { what: "plain-HTTP vault refused" });
     assert.equal(await wd.attribute(banner, "data-error-code"), "settings.invalid");
     assert.match(await wd.text(banner), /https:\/\//);
-    await shot("20-settings-refused");
+    await shot("21-settings-refused");
     await type("vault_url", "https://kho.bocongan.gov.vn/api");
     await wd.click(await wd.find(tid("settings-save")));
     await wd.waitFor(async () => (await wd.findAll(tid("settings-saved"))).length === 1, { what: "settings saved" });
@@ -683,7 +704,7 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
       yearly_target: 1200,
       sample_share: 0.1,
     });
-    await shot("21-settings-saved");
+    await shot("22-settings-saved");
     await wd.click(await wd.find(tid("settings-back")));
     await signOut();
     await signInAs("canbo");
@@ -736,7 +757,7 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     timings.keyToFrameMaxMs = Math.round(Math.max(...lat.keys));
     timings.timerLagP95Ms = Math.round(pct(lat.lag, 0.95));
     timings.timerLagMaxMs = Math.round(Math.max(...lat.lag));
-    await shot("22-batch-500-done");
+    await shot("23-batch-500-done");
     assert.ok(lat.keys.length >= 20, `only ${lat.keys.length} keys measured while the batch ran`);
     assert.ok(timings.keyToFrameP95Ms < 100, `key to frame p95 ${timings.keyToFrameP95Ms} ms`);
     assert.match(await cellText("batch-status"), /50 hồ sơ chờ lưu/);

@@ -46,10 +46,7 @@ pub enum EngineError {
     #[error("unknown record kind '{0}' (expected result, residence, id-card or info-only)")]
     UnknownKind(String),
     #[error("{}: {problem}", path.display())]
-    File {
-        path: PathBuf,
-        problem: FileProblem,
-    },
+    File { path: PathBuf, problem: FileProblem },
     #[error(
         "an information-only record has no files: papers too damaged to scan are described, not attached"
     )]
@@ -79,19 +76,14 @@ pub enum EngineError {
     #[error("the display name is empty")]
     InvalidDisplayName,
     #[error("the password must have at least {min_chars} characters")]
-    WeakPassword {
-        min_chars: usize,
-    },
+    WeakPassword { min_chars: usize },
     #[error("password hashing failed: {0}")]
     PasswordHash(String),
     #[error("an administrator cannot disable their own account")]
     DisableSelf,
     /// A page asked for by (record, version, position) that the record does not have.
     #[error("version {version} of this record has no page image at position {ordinal}")]
-    NoSuchPage {
-        version: u32,
-        ordinal: u32,
-    },
+    NoSuchPage { version: u32, ordinal: u32 },
     /// A stored page image that cannot be decoded or re-encoded for display.
     #[error("page image cannot be shown: {0}")]
     PageImage(String),
@@ -99,10 +91,7 @@ pub enum EngineError {
     Review(#[from] crate::review::ReviewError),
     /// A desk setting the administrator typed is unusable; `field` names the form field.
     #[error("invalid setting {field}: {reason}")]
-    Setting {
-        field: &'static str,
-        reason: String,
-    },
+    Setting { field: &'static str, reason: String },
     #[error(transparent)]
     Report(#[from] crate::ReportError),
 }

@@ -33,7 +33,7 @@ fn col(header: &[Data], name: &str) -> usize {
         .unwrap_or_else(|| panic!("no column {name}"))
 }
 
-/// openpyxl (a venv at /var/tmp/sohoa-pyxl, or the system python3) reads the workbook as Excel would: the
+/// openpyxl (SOHOA_OPENPYXL_PYTHON, a venv at /var/tmp/sohoa-pyxl, or Debian's python3-openpyxl) reads the workbook as Excel would: the
 /// header bold and frozen, widths set, the creation time a real date. Returns None without openpyxl.
 fn openpyxl_check(path: &Path) -> Option<serde_json::Value> {
     let script = r#"
@@ -58,6 +58,8 @@ print(json.dumps({
     let pythons = [
         std::env::var("SOHOA_OPENPYXL_PYTHON").unwrap_or_default(),
         "/var/tmp/sohoa-pyxl/bin/python".to_owned(),
+        // Debian's python3-openpyxl (installer/install-deps.sh test), whatever python3 is first on PATH.
+        "/usr/bin/python3".to_owned(),
         "python3".to_owned(),
     ];
     for py in pythons.iter().filter(|p| !p.is_empty()) {

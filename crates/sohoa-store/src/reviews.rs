@@ -82,7 +82,7 @@ pub struct SampleRow {
     pub batch_id: String,
     pub share: f64,
     pub seed: i64,
-    /// Records in the batch when drawn.
+    /// Records of the batch that have pages to check (information-only records are not drawn).
     pub population: u32,
     pub drawn_at: String,
     pub drawn_by: String,

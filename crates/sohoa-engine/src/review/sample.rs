@@ -69,7 +69,14 @@ impl Engine {
         if let Some(sample) = self.store.review_sample(&batch.id)? {
             return Ok(SampleDraw { sample, fresh: false });
         }
-        let records = self.store.batch_records(&batch.id)?;
+        // Only records with pages can be checked: an information-only record (papers too damaged to scan)
+        // drawn into the sample would leave the supervisor nothing to look at.
+        let mut records = Vec::new();
+        for id in self.store.batch_records(&batch.id)? {
+            if self.store.get_record(&id)?.kind != sohoa_core::record::RecordKind::InfoOnly.as_str() {
+                records.push(id);
+            }
+        }
         if records.is_empty() {
             return Err(ReviewError::EmptyBatch(batch.id).into());
         }

@@ -7,6 +7,9 @@ import type {
   AuditReport,
   BatchEvent,
   BatchProfile,
+  ExportReport,
+  ImportMetadataReport,
+  Statistics,
   BatchSummary,
   RescanReport,
   ReturnedRecord,
@@ -311,4 +314,19 @@ export function returnedRecords(): Promise<ReturnedRecord[]> {
 
 export function rescanPage(record: string, ordinal: number, device: string, preset: string): Promise<RescanReport> {
   return call<RescanReport>("rescan_page", { record, ordinal, device, preset });
+}
+
+/** Dates as YYYY-MM-DD, Vietnam days, both included. */
+export function statistics(from: string, to: string): Promise<Statistics> {
+  return call<Statistics>("statistics", { from, to });
+}
+
+/** Writes the Excel report into the data folder's exports/ and says where. */
+export function exportReport(from: string, to: string): Promise<ExportReport> {
+  return call<ExportReport>("export_report", { from, to });
+}
+
+/** Imports corrections from a workbook of exports/ (by file name). */
+export function importReport(name: string): Promise<ImportMetadataReport> {
+  return call<ImportMetadataReport>("import_report", { name });
 }

@@ -438,3 +438,51 @@ export interface BatchSummary {
   separators: number;
   records: number;
 }
+
+export interface Counts {
+  records: number;
+  pages: number;
+  info_only: number;
+}
+
+export interface Statistics {
+  from: string;
+  to: string;
+  totals: Counts;
+  per_day: (Counts & { date: string })[];
+  per_officer: (Counts & { login: string; display_name: string; local_account: boolean })[];
+  per_doc_type: (Counts & {
+    kind: string;
+    kind_label_vi: string;
+    doc_type_code: string | null;
+    doc_type_name_vi: string | null;
+  })[];
+  queue: { queued: number; retrying: number; failed: number; delivered: number; delivered_in_period: number };
+  year: {
+    year: number;
+    as_of: string;
+    target: number | null;
+    target_invalid: string | null;
+    digitized: number;
+    pages: number;
+    share_percent: number | null;
+    remaining: number | null;
+    remaining_working_days: number;
+    needed_per_working_day: number | null;
+  };
+  batches: { id: string; profile: string; state: string; started_at: string; sheets: number; separators: number; records: number }[];
+}
+
+export interface ExportReport {
+  path: string;
+  records: number;
+  bytes: number;
+}
+
+export interface ImportMetadataReport {
+  path: string;
+  updated: number;
+  unchanged: number;
+  refused: number;
+  rows: { row: number; record_id: string | null; result: "updated" | "unchanged" | "refused"; code?: string; message_vi?: string }[];
+}
