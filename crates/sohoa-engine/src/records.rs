@@ -233,6 +233,11 @@ impl Engine {
                 .collect(),
             None => Vec::new(),
         };
+        // The desk's signed copy shows exactly the pages it was made from: a new page makes it stale, so it is
+        // left out of the new version (the officer signs again), as page edits and rescans do.
+        if checked.iter().any(|(_, m)| m.mime().starts_with("image/")) {
+            snapshot.retain(|f| !(f.name == crate::SIGNED_COPY_NAME && f.media_type == "application/pdf"));
+        }
         let before = snapshot.len();
         let mut deduplicated = 0;
         for (path, media) in checked {

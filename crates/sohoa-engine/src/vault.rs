@@ -215,10 +215,16 @@ impl Engine {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
-        for f in self.store.version_files(&row.id, version)? {
-            // OCR words are the desk's working data; the vault gets the pages and the signed copy, whose
-            // text layer already carries them. The message numbers what it sends 1, 2, 3 … without gaps.
-            if f.media_type == crate::OCR_MEDIA_TYPE {
+        let files = self.store.version_files(&row.id, version)?;
+        // The vault takes signed PDFs only. Beside the desk's signed copy the page images are its sources (a new
+        // page drops the copy), so the copy alone is sent; without one, the files go as they are.
+        let signed_copy = files
+            .iter()
+            .any(|f| f.name == crate::SIGNED_COPY_NAME && f.media_type == "application/pdf");
+        for f in files {
+            // OCR words are the desk's working data; the signed copy's text layer already carries them. The
+            // message numbers what it sends 1, 2, 3 … without gaps.
+            if f.media_type == crate::OCR_MEDIA_TYPE || (signed_copy && f.media_type != "application/pdf") {
                 continue;
             }
             let (pages, sig) = if f.media_type == "application/pdf" {

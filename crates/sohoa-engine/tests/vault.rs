@@ -91,6 +91,65 @@ fn a_signed_id_card_copy_becomes_a_complete_message() {
     assert_eq!(actions.iter().filter(|a| *a == "vault.enqueue").count(), 2);
 }
 
+/// What the app's reception does: page images, then the desk's signed copy made from them. The vault takes
+/// signed PDFs only, so the copy goes alone; a page added afterwards drops the stale copy.
+#[test]
+fn the_desks_signed_copy_goes_alone_and_a_new_page_drops_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = engine(&dir);
+    let rec = e
+        .create_record(&NewRecordRequest {
+            kind: "id-card".to_owned(),
+            owner_id: Some("079203001234".to_owned()),
+            doc_type_code: None,
+            fields: vec![
+                kv("full_name", "Nguyễn Văn An"),
+                kv("birth_date", "2003-04-05"),
+                kv("sex", "Nam"),
+                kv("cmnd_number", "025123456"),
+                kv("father_name", "Nguyễn Văn Bình"),
+                kv("mother_name", "Trần Thị Cúc"),
+            ],
+        })
+        .unwrap();
+    let page = |name: &str| {
+        let p = dir.path().join(name);
+        image::RgbImage::from_pixel(40, 60, image::Rgb([240, 240, 240]))
+            .save(&p)
+            .unwrap();
+        p
+    };
+    e.import_files(&rec.summary.id, &[page("trang-1.png"), page("trang-2.png")])
+        .unwrap();
+    let copy = dir.path().join(sohoa_engine::SIGNED_COPY_NAME);
+    std::fs::write(&copy, sohoa_vault::pdfsig::sample_signed_pdf("x")).unwrap();
+    e.import_files(&rec.summary.id, &[copy]).unwrap();
+    let row = e.vault_enqueue(&rec.summary.id, &config()).unwrap();
+    let m: sohoa_vault::VaultMessage = serde_json::from_value(row.message.clone()).unwrap();
+    sohoa_vault::validate_message(&m).unwrap();
+    let sent: Vec<(&str, u32)> = m.files.iter().map(|f| (f.name.as_str(), f.ordinal)).collect();
+    assert_eq!(sent, vec![(sohoa_engine::SIGNED_COPY_NAME, 1)]);
+    assert_eq!(m.signature.unwrap().signed_files, vec![1]);
+
+    let added = e.import_files(&rec.summary.id, &[page("trang-3.png")]).unwrap();
+    let detail = e.record_detail(&rec.summary.id).unwrap();
+    let names: Vec<&str> = detail
+        .versions
+        .last()
+        .unwrap()
+        .files
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["trang-1.png", "trang-2.png", "trang-3.png"],
+        "version {}",
+        added.version
+    );
+    assert_eq!(added.added.len(), 1);
+}
+
 #[test]
 fn information_only_and_unidentified_owners_and_missing_settings() {
     let dir = tempfile::tempdir().unwrap();
