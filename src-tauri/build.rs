@@ -49,6 +49,7 @@ const COMMANDS: &[&str] = &[
     "statistics",
     "export_report",
     "import_report",
+    "read_id_card",
 ];
 
 fn main() {

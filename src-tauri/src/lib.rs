@@ -105,7 +105,8 @@ pub fn run() -> anyhow::Result<()> {
             batch::list_batches,
             stats::statistics,
             stats::export_report,
-            stats::import_report
+            stats::import_report,
+            reception::read_id_card
         ])
         .run(tauri::generate_context!())?;
     Ok(())

@@ -120,6 +120,23 @@ pub async fn scan_record(
     .await
 }
 
+/// Scans the citizen's card and reads its QR code (or MRZ); the form is filled from it, nothing is stored.
+#[tauri::command]
+pub async fn read_id_card(
+    state: State<'_, Shell>,
+    stop: State<'_, ScanStop>,
+    device: String,
+    preset: String,
+) -> Result<sohoa_engine::CardReading, ShellError> {
+    let stop = stop.flag();
+    guarded("read_id_card", &state, move |e| {
+        let (mut scanner, settings) =
+            sohoa_engine::open_scanner(worker_command(), &device, &preset, Some(1))?;
+        Ok(e.read_id_card(scanner.as_mut(), &settings, &stop)?)
+    })
+    .await
+}
+
 /// Stops the scan under way after the page in hand; the pages scanned so far are stored.
 #[tauri::command]
 pub fn cancel_scan(stop: State<'_, ScanStop>) {

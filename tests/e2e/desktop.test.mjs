@@ -713,6 +713,39 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     assert.equal(refused.error.code, "auth.forbidden");
   });
 
+  it("identifies the owner from the citizen's CCCD card: its QR code fills the reception form", async () => {
+    await signOut();
+    await signInAs("canbo");
+    await wd.click(await wd.find(tid("reception-button")));
+    await wd.waitFor(async () => (await wd.findAll(tid("reception-form"))).length === 1, { what: "reception form" });
+    // The network scanner's share receives the card scan.
+    const feed = requiredEnv("SOHOA_WATCH_DIRS");
+    copyFileSync(requiredEnv("SOHOA_E2E_CARD"), join(feed, "the-cccd.png"));
+    await wd.click(await wd.find(tid("card-device")));
+    const folder = await wd.waitFor(
+      async () => wd.execute(`return [...document.querySelectorAll('[data-testid="card-device"] option')].map((o) => o.value).find((v) => v.startsWith("folder:")) ?? false;`),
+      { what: "the watched folder offered for the card", timeoutMs: 60_000 },
+    );
+    await wd.execute(
+      `const el = document.querySelector('[data-testid="card-device"]'); el.value = arguments[0];
+       el.dispatchEvent(new Event("change", { bubbles: true }));`,
+      [folder],
+    );
+    const t0 = Date.now();
+    await wd.click(await wd.find(tid("card-read")));
+    await wd.waitFor(async () => (await wd.findAll(tid("card-result"))).length === 1, { what: "the card read", timeoutMs: 60_000 });
+    timings.cardMs = Date.now() - t0;
+    const value = (id) => wd.execute(`return document.querySelector('[data-testid="${id}"]').value;`);
+    assert.equal(await value("owner-id"), "079203001234");
+    assert.equal(await value("field-full_name"), "Nguyễn Văn An");
+    assert.equal(await value("field-birth_date"), "05/04/2003");
+    assert.equal(await value("field-sex"), "nam");
+    assert.equal(await value("field-cmnd_number"), "025123456");
+    await wd.waitFor(async () => /sinh năm 2003 · Nam/.test(await cellText("owner-id-status")), { what: "the ID decoded" });
+    await shot("23-card-read");
+    await wd.click(await wd.find(tid("reception-close")));
+  });
+
   it("stays responsive (< 100 ms from key to painted frame) while a 500-page batch is processed", async () => {
     await signOut();
     await signInAs("luutru");
@@ -757,7 +790,7 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     timings.keyToFrameMaxMs = Math.round(Math.max(...lat.keys));
     timings.timerLagP95Ms = Math.round(pct(lat.lag, 0.95));
     timings.timerLagMaxMs = Math.round(Math.max(...lat.lag));
-    await shot("23-batch-500-done");
+    await shot("24-batch-500-done");
     assert.ok(lat.keys.length >= 20, `only ${lat.keys.length} keys measured while the batch ran`);
     assert.ok(timings.keyToFrameP95Ms < 100, `key to frame p95 ${timings.keyToFrameP95Ms} ms`);
     assert.match(await cellText("batch-status"), /50 hồ sơ chờ lưu/);

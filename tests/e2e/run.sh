@@ -38,8 +38,9 @@ if [ -z "${E2E_SKIP_BUILD:-}" ]; then
   fi
   npm --prefix ui run build
 
-  step "cargo build -p sohoa-desk -p sohoa-cli -p sohoa-vpcd-fixture (target: $CARGO_TARGET_DIR)"
-  cargo build -p sohoa-desk -p sohoa-cli -p sohoa-vpcd-fixture --bin sohoa-desk --bin sohoa --bin sohoa-test-token
+  step "cargo build -p sohoa-desk -p sohoa-cli -p sohoa-vpcd-fixture -p sohoa-testkit (target: $CARGO_TARGET_DIR)"
+  cargo build -p sohoa-desk -p sohoa-cli -p sohoa-vpcd-fixture -p sohoa-testkit \
+    --bin sohoa-desk --bin sohoa --bin sohoa-test-token --bin sohoa-test-card
 fi
 
 app="$CARGO_TARGET_DIR/debug/sohoa-desk"
@@ -69,6 +70,9 @@ rm -f "$out"/*.png
 # The archive batch test's watched folder: named now (the app lists it once it exists), made by the test.
 export SOHOA_WATCH_DIRS="$work/feed"
 node "$here/seed.mjs" "$cli" "$data" "$work/stack" >"$out/seed.json"
+# The citizen's CCCD card as a flatbed scans it (QR code with the test citizen's data), for the card reading.
+"$CARGO_TARGET_DIR/debug/sohoa-test-card" "$work/cccd-front.png"
+export SOHOA_E2E_CARD="$work/cccd-front.png"
 cat "$out/seed.json"
 
 step "a SoftHSM2 signing token with a test-PKI certificate (the app signs through real PKCS#11)"

@@ -94,6 +94,12 @@ pub enum EngineError {
     Setting { field: &'static str, reason: String },
     #[error(transparent)]
     Report(#[from] crate::ReportError),
+    /// The scanned card carried no readable QR code or MRZ.
+    #[error("no ID card code could be read from the scan")]
+    CardNotRead,
+    /// The card reader's own set-up failed (extraction profiles, OCR data).
+    #[error("the ID card could not be read: {0}")]
+    Card(String),
 }
 
 /// Why an input file was refused; each says what the officer can do about it.
@@ -140,6 +146,8 @@ impl EngineError {
             EngineError::PageImage(_) => ErrorClass::Integrity,
             EngineError::Review(e) => e.class(),
             EngineError::Setting { .. } => ErrorClass::Invalid,
+            EngineError::CardNotRead => ErrorClass::Invalid,
+            EngineError::Card(_) => ErrorClass::Io,
             EngineError::Report(e) => e.class(),
             EngineError::UnknownRole(_)
             | EngineError::InvalidLogin
@@ -188,6 +196,8 @@ impl EngineError {
             EngineError::PageImage(_) => "record.page_image",
             EngineError::Review(e) => e.code(),
             EngineError::Setting { .. } => "settings.invalid",
+            EngineError::CardNotRead => "card.not_read",
+            EngineError::Card(_) => "card.reader",
             EngineError::Report(e) => e.code(),
         }
     }
@@ -258,6 +268,11 @@ impl EngineError {
             EngineError::PageImage(why) => format!("Không hiển thị được ảnh trang: {why}"),
             EngineError::Review(e) => e.message_vi(),
             EngineError::Setting { field, reason } => format!("Cấu hình «{field}» không hợp lệ: {reason}"),
+            EngineError::CardNotRead => {
+                "Không đọc được mã QR hoặc MRZ trên thẻ: đặt thẻ ngay ngắn, mặt có mã QR úp xuống mặt kính, rồi quét lại"
+                    .to_owned()
+            }
+            EngineError::Card(why) => format!("Không đọc được thẻ: {why}"),
             EngineError::Report(e) => e.message_vi(),
         }
     }

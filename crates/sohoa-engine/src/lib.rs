@@ -10,6 +10,7 @@ mod accounts;
 mod acting;
 mod backup;
 mod batch;
+mod card;
 mod config;
 mod desk_status;
 mod doctor;
@@ -50,6 +51,7 @@ pub use batch::{
     BatchError, BatchEvent, BatchProfile, BatchReport, BatchSummary, PendingDossier, SaveDossier,
     SavedDossier, SheetCheck, StorageStart, batch_profile, batch_profiles,
 };
+pub use card::CardReading;
 pub use config::EngineConfig;
 pub use desk_status::{
     ScannerState, ScannerStatus, TOKEN_PROBE_TIMEOUT, TokenState, TokenStatus, VaultStatus, scanner_status,

@@ -209,3 +209,58 @@ fn a_cancelled_ocr_job_stores_nothing() {
         "no version from a cancelled job"
     );
 }
+
+/// The citizen's card at the counter: its QR code fills the owner number, name, birth date and sex; a scan
+/// without a code says so instead of filling nothing.
+#[test]
+fn an_officer_reads_the_citizens_card_and_a_blank_scan_is_refused() {
+    let (_dir, engine, officer) = engine_with(Role::Officer);
+    let acting = engine.acting(&officer);
+    let card = sohoa_testkit::card::cccd_front(sohoa_testkit::card::CCCD_PAYLOAD, 300, (90.0, 58.0)).unwrap();
+    let read = engine.read_card_image(&card, 300).unwrap();
+    let value = |k: &str| {
+        read.fields
+            .iter()
+            .find(|f| f.key == k)
+            .map(|f| (f.value.clone(), f.confidence))
+    };
+    assert_eq!(value("owner_id").unwrap().0, "079203001234");
+    assert_eq!(value("full_name").unwrap().0, "Nguyễn Văn An");
+    assert_eq!(value("birth_date").unwrap().0, "2003-04-05");
+    assert!(value("owner_id").unwrap().1 >= 0.99, "a decoded QR is certain");
+    let blank = image::GrayImage::from_pixel(1063, 685, image::Luma([250]));
+    let err = engine.read_card_image(&blank, 300).unwrap_err();
+    assert_eq!(err.code(), "card.not_read");
+    // Through a real device (a watched folder a network scanner drops the card scan into) and the role check.
+    let feed = _dir.path().join("feed");
+    std::fs::create_dir_all(&feed).unwrap();
+    card.save(feed.join("the.png")).unwrap();
+    let mut cfg = sohoa_scan::folder::FolderConfig::new(&feed);
+    cfg.settle = std::time::Duration::from_millis(100);
+    let mut dev = sohoa_scan::folder::FolderDevice::open(cfg).unwrap();
+    let settings = sohoa_scan::ScanSettings {
+        source: sohoa_scan::Source::Adf,
+        mode: sohoa_scan::ColorMode::Color,
+        dpi: 300,
+        area: None,
+        max_pages: None,
+    };
+    let never = AtomicBool::new(false);
+    let read = acting.read_id_card(&mut dev, &settings, &never).unwrap();
+    assert!(
+        read.fields
+            .iter()
+            .any(|f| f.key == "owner_id" && f.value == "079203001234")
+    );
+    // The card file was taken once (acknowledged): it is not offered again, into the next batch.
+    let done = std::fs::read_dir(feed.join(".done"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(done, 1, "the card scan is acknowledged");
+    let supervisor = support::add_account(&engine, "giam", Role::Supervisor);
+    let err = engine
+        .acting(&supervisor)
+        .read_id_card(&mut dev, &settings, &never)
+        .unwrap_err();
+    assert_eq!(err.code(), "auth.forbidden");
+}

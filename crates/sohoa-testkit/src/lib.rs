@@ -28,6 +28,7 @@
 //! (Debian's `fonts-dejavu-core`); with none of them the generator fails with [`TestkitError::NoFont`] rather than
 //! drawing pages with missing diacritics.
 
+pub mod card;
 pub mod cases;
 pub mod degrade;
 mod font;

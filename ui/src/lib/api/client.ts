@@ -7,6 +7,7 @@ import type {
   AuditReport,
   BatchEvent,
   BatchProfile,
+  CardReading,
   ExportReport,
   ImportMetadataReport,
   Statistics,
@@ -329,4 +330,9 @@ export function exportReport(from: string, to: string): Promise<ExportReport> {
 /** Imports corrections from a workbook of exports/ (by file name). */
 export function importReport(name: string): Promise<ImportMetadataReport> {
   return call<ImportMetadataReport>("import_report", { name });
+}
+
+/** Scans the citizen's card with `device` and reads its QR code or MRZ; nothing is stored. */
+export function readIdCard(device: string, preset: string): Promise<CardReading> {
+  return call<CardReading>("read_id_card", { device, preset });
 }

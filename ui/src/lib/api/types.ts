@@ -486,3 +486,18 @@ export interface ImportMetadataReport {
   refused: number;
   rows: { row: number; record_id: string | null; result: "updated" | "unchanged" | "refused"; code?: string; message_vi?: string }[];
 }
+
+/** A field read from the citizen's card (engine `sohoa_ocr::Field`). */
+export interface ReadField {
+  key: string;
+  label_vi: string;
+  value: string;
+  confidence: number;
+  source: string;
+  status: string;
+}
+
+export interface CardReading {
+  fields: ReadField[];
+  issues: string[];
+}

@@ -312,4 +312,8 @@ export const en: Record<MessageKey, string> = {
   "dash.officer": "Officer",
   "dash.perType": "Per document type",
   "dash.type": "Type",
+  "reception.cardRead": "Read the ID card (F4)",
+  "reception.cardReading": "Reading the card…",
+  "reception.cardDefault": "The desk's scanner",
+  "reception.cardDone": "{count} fields read from the card: check them, then create the record",
 };

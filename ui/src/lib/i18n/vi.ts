@@ -311,6 +311,10 @@ export const vi = {
   "dash.officer": "Cán bộ",
   "dash.perType": "Theo loại giấy tờ",
   "dash.type": "Loại",
+  "reception.cardRead": "Đọc thẻ CCCD (F4)",
+  "reception.cardReading": "Đang đọc thẻ…",
+  "reception.cardDefault": "Máy quét của bàn",
+  "reception.cardDone": "Đã đọc {count} trường từ thẻ: kiểm tra rồi bấm Tạo hồ sơ",
 } as const;
 
 export type MessageKey = keyof typeof vi;
