@@ -8,24 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 mod support;
 
-use sohoa_engine::{NewRecordRequest, Role};
-use support::engine_with;
-
-/// A residence record as the counter creates it (the kind's required fields, CT01).
-fn residence() -> NewRecordRequest {
-    NewRecordRequest {
-        kind: "residence".to_owned(),
-        owner_id: Some("036090004567".to_owned()),
-        doc_type_code: Some("CT01".to_owned()),
-        fields: vec![
-            ("household_head".to_owned(), "Phạm Đức Thắng".to_owned()),
-            (
-                "address".to_owned(),
-                "Số 12 đường Lê Lợi, phường Bến Thành".to_owned(),
-            ),
-        ],
-    }
-}
+use sohoa_engine::Role;
+use support::{engine_with, residence};
 
 /// A private SANE configuration with only the colour A4 `test` backend (what the demo scanner uses).
 fn sane_test_scanner(dir: &std::path::Path) -> &'static str {

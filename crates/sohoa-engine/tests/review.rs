@@ -7,10 +7,13 @@
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
+mod support;
+
 use sohoa_engine::{
-    Caller, Engine, EngineConfig, NewRecordRequest, NewUserRequest, QualityVerdict, ReviewFilter,
-    ReviewState, ReviewVerdict, Role, sample_indices,
+    Caller, Engine, EngineConfig, NewUserRequest, QualityVerdict, ReviewFilter, ReviewState, ReviewVerdict,
+    Role, sample_indices,
 };
+use support::residence;
 
 struct Desk {
     dir: tempfile::TempDir,
@@ -48,21 +51,6 @@ fn desk() -> Desk {
         supervisor,
         officer,
         other_officer,
-    }
-}
-
-fn residence() -> NewRecordRequest {
-    NewRecordRequest {
-        kind: "residence".to_owned(),
-        owner_id: Some("036090004567".to_owned()),
-        doc_type_code: Some("CT01".to_owned()),
-        fields: vec![
-            ("household_head".to_owned(), "Phạm Đức Thắng".to_owned()),
-            (
-                "address".to_owned(),
-                "Số 12 đường Lê Lợi, phường Bến Thành".to_owned(),
-            ),
-        ],
     }
 }
 

@@ -1,7 +1,7 @@
 //! Shared by the engine's integration tests: a data directory with a signed-in account of a given role.
 #![allow(dead_code)]
 
-use sohoa_engine::{Caller, Engine, EngineConfig, NewUserRequest, Role};
+use sohoa_engine::{Caller, Engine, EngineConfig, NewRecordRequest, NewUserRequest, Role};
 
 /// A fresh engine with an administrator and one account `huong` of `role`, signed in.
 pub fn engine_with(role: Role) -> (tempfile::TempDir, Engine, Caller) {
@@ -33,4 +33,20 @@ pub fn add_account(engine: &Engine, login: &str, role: Role) -> Caller {
     };
     engine.create_user(Some(&admin), &req).unwrap();
     engine.authenticate(login, "mat-khau-dai").unwrap()
+}
+
+/// A residence record as the counter creates it (the kind's required fields, CT01).
+pub fn residence() -> NewRecordRequest {
+    NewRecordRequest {
+        kind: "residence".to_owned(),
+        owner_id: Some("036090004567".to_owned()),
+        doc_type_code: Some("CT01".to_owned()),
+        fields: vec![
+            ("household_head".to_owned(), "Phạm Đức Thắng".to_owned()),
+            (
+                "address".to_owned(),
+                "Số 12 đường Lê Lợi, phường Bến Thành".to_owned(),
+            ),
+        ],
+    }
 }
