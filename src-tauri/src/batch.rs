@@ -114,6 +114,6 @@ pub async fn add_info_only(
 
 /// Recent batch runs, newest first (the supervisor picks one to draw a sample from).
 #[tauri::command]
-pub async fn list_batches(state: State<'_, Shell>) -> Result<Vec<sohoa_engine::BatchSummary>, ShellError> {
+pub async fn list_batches(state: State<'_, Shell>) -> Result<Vec<sohoa_engine::BatchStats>, ShellError> {
     guarded("list_batches", &state, |e| Ok(e.list_batches(50)?)).await
 }

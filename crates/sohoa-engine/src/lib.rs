@@ -48,8 +48,8 @@ pub use accounts::{
 pub use acting::Acting;
 pub use backup::{APP_VERSION, restore_backup};
 pub use batch::{
-    BatchError, BatchEvent, BatchProfile, BatchReport, BatchSummary, PendingDossier, SaveDossier,
-    SavedDossier, SheetCheck, StorageStart, batch_profile, batch_profiles,
+    BatchError, BatchEvent, BatchProfile, BatchReport, PendingDossier, SaveDossier, SavedDossier, SheetCheck,
+    StorageStart, batch_profile, batch_profiles,
 };
 pub use card::CardReading;
 pub use config::EngineConfig;

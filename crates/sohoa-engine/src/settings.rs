@@ -14,8 +14,8 @@ const AGENCY_CODE: &str = "agency.code";
 const AGENCY_NAME: &str = "agency.name";
 const VAULT_URL: &str = "vault.url";
 const SIGN_KEY: &str = "sign.key";
-const YEARLY_TARGET: &str = "stats.yearly_target";
-const SAMPLE_SHARE: &str = "review.sample_share";
+// The statistics and the review sample read these two keys themselves.
+use crate::{SAMPLE_SHARE_SETTING as SAMPLE_SHARE, YEARLY_TARGET_SETTING as YEARLY_TARGET};
 
 /// The settings form, whole. `None` means "not set here" (the environment or the default applies).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

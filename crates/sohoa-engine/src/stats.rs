@@ -95,6 +95,22 @@ pub struct BatchStats {
     pub records: u64,
 }
 
+impl From<sohoa_store::BatchRow> for BatchStats {
+    fn from(b: sohoa_store::BatchRow) -> Self {
+        BatchStats {
+            records: u64::from(b.records),
+            id: b.id,
+            profile: b.profile,
+            state: b.state.as_str().to_owned(),
+            started_at: b.started_at,
+            finished_at: b.finished_at,
+            started_by: b.started_by,
+            sheets: b.sheets,
+            separators: b.separators,
+        }
+    }
+}
+
 /// Everything the dashboard shows for a period `[from, to]` (both days included, Vietnam time).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Statistics {
@@ -265,17 +281,7 @@ impl Engine {
             if day < from || day > to {
                 continue;
             }
-            out.push(BatchStats {
-                records: self.store.batch_records(&b.id)?.len() as u64,
-                id: b.id,
-                profile: b.profile,
-                state: b.state.as_str().to_owned(),
-                started_at: b.started_at,
-                finished_at: b.finished_at,
-                started_by: b.started_by,
-                sheets: b.sheets,
-                separators: b.separators,
-            });
+            out.push(BatchStats::from(b));
         }
         Ok(out)
     }

@@ -197,6 +197,18 @@ fn a_stack_with_separator_sheets_becomes_dossiers_then_records_of_one_batch() {
     assert!(engine.audit_verify().unwrap().is_valid());
 }
 
+/// A run that must be refused before it forms anything.
+fn refused(
+    acting: &sohoa_engine::Acting<'_>,
+    dev: &mut FolderDevice,
+    profile: &str,
+) -> sohoa_engine::BatchError {
+    let stop = AtomicBool::new(false);
+    acting
+        .run_batch(profile, dev, &settings(), &StorageStart::default(), &stop, |_| {})
+        .unwrap_err()
+}
+
 #[test]
 fn an_officer_cannot_run_or_save_a_batch_and_an_empty_feeder_says_so() {
     let (dir, engine, officer) = engine_with(Role::Officer);
@@ -204,16 +216,7 @@ fn an_officer_cannot_run_or_save_a_batch_and_an_empty_feeder_says_so() {
     std::fs::create_dir_all(&feed).unwrap();
     let acting = engine.acting(&officer);
     let mut dev = folder(&feed);
-    let err = acting
-        .run_batch(
-            "id-card-bank",
-            &mut dev,
-            &settings(),
-            &StorageStart::default(),
-            &AtomicBool::new(false),
-            |_| {},
-        )
-        .unwrap_err();
+    let err = refused(&acting, &mut dev, "id-card-bank");
     assert_eq!(err.code(), "auth.forbidden");
     assert_eq!(
         acting
@@ -225,26 +228,8 @@ fn an_officer_cannot_run_or_save_a_batch_and_an_empty_feeder_says_so() {
 
     let archivist = support::add_account(&engine, "luu", Role::Archivist);
     let acting = engine.acting(&archivist);
-    let err = acting
-        .run_batch(
-            "id-card-bank",
-            &mut dev,
-            &settings(),
-            &StorageStart::default(),
-            &AtomicBool::new(false),
-            |_| {},
-        )
-        .unwrap_err();
+    let err = refused(&acting, &mut dev, "id-card-bank");
     assert_eq!(err.code(), "scan.feeder_empty", "{err:?}");
-    let err = acting
-        .run_batch(
-            "no-such",
-            &mut dev,
-            &settings(),
-            &StorageStart::default(),
-            &AtomicBool::new(false),
-            |_| {},
-        )
-        .unwrap_err();
+    let err = refused(&acting, &mut dev, "no-such");
     assert_eq!(err.code(), "batch.unknown_profile");
 }

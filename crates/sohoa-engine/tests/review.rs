@@ -10,8 +10,7 @@ use std::time::Instant;
 mod support;
 
 use sohoa_engine::{
-    Caller, Engine, EngineConfig, NewUserRequest, QualityVerdict, ReviewFilter, ReviewState, ReviewVerdict,
-    Role, sample_indices,
+    Caller, Engine, QualityVerdict, ReviewFilter, ReviewState, ReviewVerdict, Role, sample_indices,
 };
 use support::residence;
 
@@ -24,27 +23,9 @@ struct Desk {
 }
 
 fn desk() -> Desk {
-    let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(EngineConfig::with_data_dir(dir.path())).unwrap();
-    let req = |login: &str, role| NewUserRequest {
-        login: login.to_owned(),
-        display_name: "Lê Thị Hương".to_owned(),
-        role,
-        password: "mat-khau-dai".to_owned(),
-    };
-    engine
-        .create_user(None, &req("admin", Role::Administrator))
-        .unwrap();
-    let admin = engine.authenticate("admin", "mat-khau-dai").unwrap();
-    for (login, role) in [
-        ("truong", Role::Supervisor),
-        ("huong", Role::Officer),
-        ("binh", Role::Archivist),
-    ] {
-        engine.create_user(Some(&admin), &req(login, role)).unwrap();
-    }
-    let login = |l: &str| engine.authenticate(l, "mat-khau-dai").unwrap();
-    let (supervisor, officer, other_officer) = (login("truong"), login("huong"), login("binh"));
+    let (dir, engine, officer) = support::engine_with(Role::Officer);
+    let supervisor = support::add_account(&engine, "truong", Role::Supervisor);
+    let other_officer = support::add_account(&engine, "binh", Role::Archivist);
     Desk {
         dir,
         engine,

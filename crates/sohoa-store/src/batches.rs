@@ -60,6 +60,8 @@ pub struct BatchRow {
     pub separators: u32,
     /// Engine-owned JSON (separator log, end reason).
     pub summary: Json,
+    /// Records linked to the batch so far (counted in the same query).
+    pub records: u32,
 }
 
 /// What the engine reports when a batch run ends.
@@ -71,7 +73,8 @@ pub struct BatchEnd {
     pub summary: Json,
 }
 
-const COLUMNS: &str = "id, profile, device, state, started_at, started_by, workstation, finished_at, sheets, separators, summary";
+const COLUMNS: &str = "id, profile, device, state, started_at, started_by, workstation, finished_at, sheets, \
+    separators, summary, (SELECT count(*) FROM batch_records r WHERE r.batch_id = batches.id)";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<BatchRow> {
     let state: String = r.get(3)?;
@@ -88,6 +91,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<BatchRow> {
         sheets: r.get(8)?,
         separators: r.get(9)?,
         summary: serde_json::from_str(&summary).unwrap_or(Json::Null),
+        records: r.get(11)?,
     })
 }
 
@@ -361,6 +365,7 @@ mod tests {
             Err(StoreError::NotFound { .. })
         ));
         assert_eq!(store.list_batches(10).unwrap().len(), 1);
+        assert_eq!(store.get_batch("b1").unwrap().records, 2);
         // A record of the batch can still be trashed and purged; it leaves the batch.
         store.trash(&actor(), &r1, "nhầm").unwrap();
         store.purge(&actor(), &r1).unwrap();

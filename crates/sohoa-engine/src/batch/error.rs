@@ -4,18 +4,13 @@ use sohoa_scan::sheets::CountMismatch;
 use sohoa_scan::spool::SpoolError;
 use sohoa_scan::{ScanError, profile::ProfileError};
 
-use crate::{EngineError, ErrorClass, scan_class};
+use crate::{EngineError, ErrorClass, ScanRecordError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
+    /// Everything a scan into a record can fail at (engine, spool, scanner, profiles), mapped as there.
     #[error(transparent)]
-    Engine(#[from] EngineError),
-    #[error(transparent)]
-    Spool(#[from] SpoolError),
-    #[error(transparent)]
-    Scan(#[from] ScanError),
-    #[error(transparent)]
-    Profile(#[from] ProfileError),
+    Scan(#[from] ScanRecordError),
     #[error("no batch profile {0:?}")]
     UnknownProfile(String),
     /// The dossier was saved or discarded meanwhile (another window, a restart).
@@ -24,18 +19,27 @@ pub enum BatchError {
     /// The declared sheet count does not match the images received; saving needs the archivist's confirmation.
     #[error(transparent)]
     SheetCount(#[from] CountMismatch),
-    /// A storage location the archivist typed cannot number files (box or file number not a number).
+    /// A storage location or dossier file the batch could not write.
     #[error("invalid storage location: {0}")]
     Storage(String),
 }
 
+macro_rules! via_scan_error {
+    ($($t:ty),+) => {$(
+        impl From<$t> for BatchError {
+            fn from(e: $t) -> Self {
+                BatchError::Scan(e.into())
+            }
+        }
+    )+};
+}
+
+via_scan_error!(EngineError, SpoolError, ScanError, ProfileError);
+
 impl BatchError {
     pub fn code(&self) -> &'static str {
         match self {
-            BatchError::Engine(e) => e.code(),
-            BatchError::Spool(e) => e.code(),
             BatchError::Scan(e) => e.code(),
-            BatchError::Profile(e) => e.code(),
             BatchError::UnknownProfile(_) => "batch.unknown_profile",
             BatchError::NoSuchDossier(_) => "batch.no_such_dossier",
             BatchError::SheetCount(m) => m.code(),
@@ -45,10 +49,7 @@ impl BatchError {
 
     pub fn message_vi(&self) -> String {
         match self {
-            BatchError::Engine(e) => e.message_vi(),
-            BatchError::Spool(e) => e.message_vi(),
             BatchError::Scan(e) => e.message_vi(),
-            BatchError::Profile(e) => e.message_vi(),
             BatchError::UnknownProfile(p) => format!("Không có cấu hình lô số hóa «{p}»"),
             BatchError::NoSuchDossier(_) => {
                 "Hồ sơ chờ lưu này không còn (đã được lưu hoặc bỏ ở cửa sổ khác)".to_owned()
@@ -63,14 +64,9 @@ impl BatchError {
 
     pub fn class(&self) -> ErrorClass {
         match self {
-            BatchError::Engine(e) => e.class(),
-            BatchError::Spool(SpoolError::NotFound(_)) | BatchError::NoSuchDossier(_) => ErrorClass::NotFound,
-            BatchError::Spool(SpoolError::Corrupt { .. }) => ErrorClass::Integrity,
-            BatchError::Spool(_) => ErrorClass::Io,
-            BatchError::Scan(e) => scan_class(e),
-            BatchError::Profile(_) | BatchError::UnknownProfile(_) | BatchError::Storage(_) => {
-                ErrorClass::Invalid
-            }
+            BatchError::Scan(e) => e.class(),
+            BatchError::NoSuchDossier(_) => ErrorClass::NotFound,
+            BatchError::UnknownProfile(_) | BatchError::Storage(_) => ErrorClass::Invalid,
             BatchError::SheetCount(_) => ErrorClass::Conflict,
         }
     }

@@ -399,47 +399,20 @@ impl crate::Acting<'_> {
     }
 }
 
-/// One batch run as lists show it.
-#[derive(Debug, Clone, Serialize)]
-pub struct BatchSummary {
-    pub id: String,
-    pub profile: String,
-    pub device: String,
-    pub state: &'static str,
-    pub started_at: String,
-    pub started_by: String,
-    pub finished_at: Option<String>,
-    pub sheets: u32,
-    pub separators: u32,
-    /// Records saved from it so far.
-    pub records: u32,
-}
-
 impl Engine {
-    /// Recent batch runs, newest first.
-    pub fn list_batches(&self, limit: u32) -> Result<Vec<BatchSummary>, crate::EngineError> {
-        let rows = self.store.list_batches(limit)?;
-        rows.into_iter()
-            .map(|b| {
-                Ok(BatchSummary {
-                    records: self.store.batch_records(&b.id)?.len() as u32,
-                    id: b.id,
-                    profile: b.profile,
-                    device: b.device,
-                    state: b.state.as_str(),
-                    started_at: b.started_at,
-                    started_by: b.started_by,
-                    finished_at: b.finished_at,
-                    sheets: b.sheets,
-                    separators: b.separators,
-                })
-            })
-            .collect()
+    /// Recent batch runs, newest first, as the dashboard shows them.
+    pub fn list_batches(&self, limit: u32) -> Result<Vec<crate::BatchStats>, crate::EngineError> {
+        Ok(self
+            .store
+            .list_batches(limit)?
+            .into_iter()
+            .map(Into::into)
+            .collect())
     }
 }
 
 impl crate::Acting<'_> {
-    pub fn list_batches(&self, limit: u32) -> Result<Vec<BatchSummary>, crate::EngineError> {
+    pub fn list_batches(&self, limit: u32) -> Result<Vec<crate::BatchStats>, crate::EngineError> {
         self.require(crate::Action::ViewRecords)?.list_batches(limit)
     }
 }

@@ -426,10 +426,10 @@ export interface RescanReport {
   ordinal: number;
 }
 
+/** A batch run as lists show it (engine `BatchStats`, shared with the dashboard). */
 export interface BatchSummary {
   id: string;
   profile: string;
-  device: string;
   state: string;
   started_at: string;
   started_by: string;
@@ -470,7 +470,7 @@ export interface Statistics {
     remaining_working_days: number;
     needed_per_working_day: number | null;
   };
-  batches: { id: string; profile: string; state: string; started_at: string; sheets: number; separators: number; records: number }[];
+  batches: BatchSummary[];
 }
 
 export interface ExportReport {
