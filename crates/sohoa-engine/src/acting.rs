@@ -134,6 +134,22 @@ impl Acting<'_> {
         engine.vault_enqueue_by(&engine.actor_for(self.caller), id, config)
     }
 
+    /// Field edits by the signed-in officer (the reception form after scanning, accepted suggestions).
+    pub fn edit_record(
+        &self,
+        id: &str,
+        edits: &[(String, String)],
+        expected_revision: Option<u32>,
+    ) -> Result<RecordDetail, EngineError> {
+        let engine = self.require(Action::EditRecord)?;
+        engine.edit_record_by(&engine.actor_for(self.caller), id, edits, expected_revision)
+    }
+
+    /// What the stored OCR words of the record's pages suggest for its fields.
+    pub fn suggest_fields(&self, id: &str) -> Result<crate::FieldSuggestions, EngineError> {
+        self.require(Action::EditRecord)?.suggest_fields(id)
+    }
+
     /// Reorders, deletes or turns pages of the current version; returns the new version.
     pub fn edit_pages(&self, id: &str, edit: &crate::PageEdit) -> Result<u32, EngineError> {
         let engine = self.require(Action::EditRecord)?;

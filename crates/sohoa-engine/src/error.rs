@@ -100,6 +100,9 @@ pub enum EngineError {
     /// The card reader's own set-up failed (extraction profiles, OCR data).
     #[error("the ID card could not be read: {0}")]
     Card(String),
+    /// The stored words or the extraction profiles of field suggestions could not be read.
+    #[error("field suggestions failed: {0}")]
+    Suggest(String),
 }
 
 /// Why an input file was refused; each says what the officer can do about it.
@@ -148,6 +151,7 @@ impl EngineError {
             EngineError::Setting { .. } => ErrorClass::Invalid,
             EngineError::CardNotRead => ErrorClass::Invalid,
             EngineError::Card(_) => ErrorClass::Io,
+            EngineError::Suggest(_) => ErrorClass::Integrity,
             EngineError::Report(e) => e.class(),
             EngineError::UnknownRole(_)
             | EngineError::InvalidLogin
@@ -198,6 +202,7 @@ impl EngineError {
             EngineError::Setting { .. } => "settings.invalid",
             EngineError::CardNotRead => "card.not_read",
             EngineError::Card(_) => "card.reader",
+            EngineError::Suggest(_) => "suggest.failed",
             EngineError::Report(e) => e.code(),
         }
     }
@@ -273,6 +278,7 @@ impl EngineError {
                     .to_owned()
             }
             EngineError::Card(why) => format!("Không đọc được thẻ: {why}"),
+            EngineError::Suggest(why) => format!("Không lập được gợi ý trường từ chữ đã nhận dạng: {why}"),
             EngineError::Report(e) => e.message_vi(),
         }
     }

@@ -30,6 +30,7 @@ mod settings;
 mod signing;
 mod stats;
 mod stats_year;
+mod suggest;
 mod vault;
 mod views;
 mod xlsx_export;
@@ -95,6 +96,7 @@ pub use stats::{
     BatchStats, Counts, DayStats, DocTypeStats, OfficerStats, QueueStats, Statistics, YEARLY_TARGET_SETTING,
     YearProgress,
 };
+pub use suggest::{Attention, FieldSuggestion, FieldSuggestions, LOW_WORD_CONFIDENCE, PageSpot, WeakWord};
 pub use vault::{EnqueueReport, Skipped};
 pub use views::{
     FieldView, FileView, HistoryView, ImportReport, RecordDetail, RecordQuery, RecordSummary, VersionView,

@@ -82,6 +82,17 @@ impl Engine {
         edits: &[(String, String)],
         expected_revision: Option<u32>,
     ) -> Result<RecordDetail, EngineError> {
+        self.edit_record_by(&self.config.actor, id, edits, expected_revision)
+    }
+
+    /// [`Engine::edit_record`] with the revision attributed to `actor` (the signed-in officer).
+    pub(crate) fn edit_record_by(
+        &self,
+        actor: &sohoa_store::Actor,
+        id: &str,
+        edits: &[(String, String)],
+        expected_revision: Option<u32>,
+    ) -> Result<RecordDetail, EngineError> {
         let id = self.store.resolve_id(id)?;
         let row = self.store.get_record(&id)?;
         let mut meta = decode_meta(&row)?;
@@ -100,8 +111,7 @@ impl Engine {
             .map_err(EngineError::Validation)?;
         let update = RecordUpdate::from(to_new_record(&meta)?);
         let keys: Vec<&str> = edits.iter().map(|(k, _)| k.as_str()).collect();
-        self.store
-            .update_record(&self.config.actor, &id, &update, expected_revision)?;
+        self.store.update_record(actor, &id, &update, expected_revision)?;
         tracing::info!(record = %id, fields = ?keys, "record edited");
         self.record_detail(&id)
     }
@@ -317,7 +327,7 @@ fn display_name(path: &Path) -> String {
     }
 }
 
-fn decode_meta(row: &RecordRow) -> Result<RecordMeta, EngineError> {
+pub(crate) fn decode_meta(row: &RecordRow) -> Result<RecordMeta, EngineError> {
     serde_json::from_value(row.metadata.clone()).map_err(|e| {
         sohoa_store::StoreError::Corrupt {
             what: format!("record {} metadata: {e}", row.id),

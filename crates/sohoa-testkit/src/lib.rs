@@ -32,6 +32,7 @@ pub mod card;
 pub mod cases;
 pub mod degrade;
 mod font;
+pub mod form;
 mod layout;
 mod seal;
 
