@@ -50,6 +50,8 @@ const COMMANDS: &[&str] = &[
     "export_report",
     "import_report",
     "read_id_card",
+    "suggest_fields",
+    "update_record_fields",
 ];
 
 fn main() {

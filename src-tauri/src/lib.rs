@@ -106,6 +106,8 @@ pub fn run() -> anyhow::Result<()> {
             stats::statistics,
             stats::export_report,
             stats::import_report,
+            reception::suggest_fields,
+            reception::update_record_fields,
             reception::read_id_card
         ])
         .run(tauri::generate_context!())?;

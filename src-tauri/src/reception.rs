@@ -196,6 +196,30 @@ pub async fn edit_pages(
     .await
 }
 
+/// What the stored OCR words of the record's pages suggest for its fields, each with its box on the page.
+#[tauri::command]
+pub async fn suggest_fields(
+    state: State<'_, Shell>,
+    record: String,
+) -> Result<sohoa_engine::FieldSuggestions, ShellError> {
+    guarded("suggest_fields", &state, move |e| Ok(e.suggest_fields(&record)?)).await
+}
+
+/// Field edits by the signed-in officer (accepted suggestions, corrections after scanning), validated
+/// together and stored as one revision; `revision` refuses the edit if someone changed the record meanwhile.
+#[tauri::command]
+pub async fn update_record_fields(
+    state: State<'_, Shell>,
+    record: String,
+    edits: Vec<(String, String)>,
+    revision: Option<u32>,
+) -> Result<RecordDetail, ShellError> {
+    guarded("update_record_fields", &state, move |e| {
+        Ok(e.edit_record(&record, &edits, revision)?)
+    })
+    .await
+}
+
 /// The key `sign_record` uses (`pkcs11:…`, `piv[:READER]`): `SOHOA_SIGN_KEY`, else the first PKCS#11
 /// module and token that answer.
 const SIGN_KEY_ENV: &str = "SOHOA_SIGN_KEY";

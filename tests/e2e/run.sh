@@ -73,6 +73,9 @@ node "$here/seed.mjs" "$cli" "$data" "$work/stack" >"$out/seed.json"
 # The citizen's CCCD card as a flatbed scans it (QR code with the test citizen's data), for the card reading.
 "$CARGO_TARGET_DIR/debug/sohoa-test-card" "$work/cccd-front.png"
 export SOHOA_E2E_CARD="$work/cccd-front.png"
+# The same citizen's filled-in CMND application form (A4, 300 dpi), for the field suggestions after OCR.
+"$CARGO_TARGET_DIR/debug/sohoa-test-card" "$work/to-khai-cmnd.png" --cmnd-form
+export SOHOA_E2E_FORM="$work/to-khai-cmnd.png"
 cat "$out/seed.json"
 
 step "a SoftHSM2 signing token with a test-PKI certificate (the app signs through real PKCS#11)"

@@ -15,6 +15,11 @@ export const Keys = Object.freeze({
   ArrowDown: "\uE015",
   Home: "\uE011",
   End: "\uE010",
+  F2: "\uE032",
+  F5: "\uE035",
+  F6: "\uE036",
+  F7: "\uE037",
+  F8: "\uE038",
 });
 
 export class WebDriverError extends Error {

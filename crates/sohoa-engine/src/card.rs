@@ -13,11 +13,14 @@ use crate::{Acting, Action, Engine, EngineError, ScanRecordError};
 /// What the card said.
 #[derive(Debug, Clone, Serialize)]
 pub struct CardReading {
-    /// Record field keys (`owner_id`, `full_name`, `birth_date` as YYYY-MM-DD, `sex`, `cmnd_number`, …).
+    /// Record fields only (`owner_id`, `full_name`, `birth_date` as YYYY-MM-DD, `sex`, `cmnd_number`, …).
     pub fields: Vec<Field>,
     /// Problems over several fields (QR and MRZ disagree, …), Vietnamese.
     pub issues: Vec<String>,
 }
+
+/// Record fields kept for owners identified without a personal number.
+const OWNER_PAPER_ONLY: [&str; 3] = ["birth_year", "id_issue_date", "id_issuer"];
 
 impl Engine {
     /// Scans one side of a card with `device` and reads it. A scan that yields no code is refused with
@@ -64,7 +67,15 @@ impl Engine {
                     .map_err(|e| EngineError::Card(e.to_string()))?
             }
         };
-        let fields: Vec<Field> = ex.fields.into_iter().filter(|f| !f.key.is_empty()).collect();
+        // Only what a record can take: the card's expiry or MRZ name have no record field, and its issue date
+        // and issuer describe the identity paper of an owner WITHOUT a personal number — the card always
+        // carries the number, so the record would refuse them (field.not_for_owner).
+        let fields: Vec<Field> = ex
+            .fields
+            .into_iter()
+            .filter(|f| sohoa_core::record::field_def(&f.key).is_some())
+            .filter(|f| !OWNER_PAPER_ONLY.contains(&f.key.as_str()))
+            .collect();
         if !fields.iter().any(|f| f.key == "owner_id") {
             return Err(EngineError::CardNotRead.into());
         }

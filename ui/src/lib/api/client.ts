@@ -8,6 +8,7 @@ import type {
   BatchEvent,
   BatchProfile,
   CardReading,
+  FieldSuggestions,
   ExportReport,
   ImportMetadataReport,
   Statistics,
@@ -229,6 +230,15 @@ export function signRecord(record: string, pin: string): Promise<SignedAndQueued
 
 export function editPages(record: string, edit: PageEdit): Promise<RecordDetail> {
   return call<RecordDetail>("edit_pages", { record, edit });
+}
+
+export function suggestFields(record: string): Promise<FieldSuggestions> {
+  return call<FieldSuggestions>("suggest_fields", { record });
+}
+
+/** Field edits validated together and stored as one revision; `revision` refuses a stale edit. */
+export function updateRecordFields(record: string, edits: [string, string][], revision: number | null): Promise<RecordDetail> {
+  return call<RecordDetail>("update_record_fields", { record, edits, revision });
 }
 
 /** Stops the scan under way after the page in hand; `scanRecord` then resolves with the pages stored. */

@@ -501,3 +501,47 @@ export interface CardReading {
   fields: ReadField[];
   issues: string[];
 }
+
+/** A pixel box on a stored page image (origin top-left). */
+export interface PixelBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** `suggest_fields`: one record field as read from the stored OCR words (engine `FieldSuggestion`). */
+export interface FieldSuggestion {
+  key: string;
+  label_vi: string;
+  label_en: string;
+  /** As the record stores it (dates YYYY-MM-DD). */
+  value: string;
+  /** 0–1. */
+  confidence: number;
+  source: "ocr" | "qr" | "mrz" | "derived";
+  attention: "ok" | "low" | "invalid";
+  issues: string[];
+  spot: { ordinal: number; width: number; height: number; bbox: PixelBox } | null;
+  weakest: { text: string; confidence: number; bbox: PixelBox } | null;
+  current: string | null;
+}
+
+export interface FieldSuggestions {
+  record_id: string;
+  version: number | null;
+  document: string | null;
+  pages_read: number;
+  pages_unread: number;
+  fields: FieldSuggestion[];
+}
+
+/** What the page view draws over a page: a field's box and its least sure word. */
+export interface PageMark {
+  ordinal: number;
+  width: number;
+  height: number;
+  field: PixelBox;
+  word: PixelBox | null;
+  attention: FieldSuggestion["attention"];
+}
