@@ -46,6 +46,14 @@ fn a_split_moves_the_last_pages_with_their_words_to_a_new_record_of_the_same_own
     assert!(signed);
     assert_eq!(before.len(), 4);
     let versions_before = e.record_detail(&id).unwrap().versions.len();
+    {
+        let store = sohoa_store::Store::open(d.path()).unwrap();
+        let actor = page_ops_support::actor();
+        store
+            .start_batch(&actor, "lo-1", "residence-bank", "demo")
+            .unwrap();
+        store.link_batch_record(&actor, "lo-1", &id).unwrap();
+    }
 
     let report = e
         .split_record(&id, 2)
@@ -89,7 +97,13 @@ fn a_split_moves_the_last_pages_with_their_words_to_a_new_record_of_the_same_own
     );
     let audit = engine.audit_log(Some(&report.new_id)).unwrap();
     let actions: Vec<_> = audit.iter().map(|a| a.action.as_str()).collect();
-    assert_eq!(actions, ["record.create", "version.commit"]);
+    assert_eq!(actions, ["record.create", "version.commit", "batch.dossier"]);
+    let store = sohoa_store::Store::open(d.path()).unwrap();
+    assert_eq!(
+        store.record_batch(&report.new_id).unwrap().as_deref(),
+        Some("lo-1"),
+        "a dossier split off stays in its batch"
+    );
     assert!(audit.iter().all(|a| a.user == "huong"));
 
     // Nothing left on one side: refused, nothing written.

@@ -118,9 +118,15 @@ impl Engine {
             Ok(v) => v.number,
             Err(e) => return Err(self.undo_split(actor, &new.id, e.into())),
         };
-        // A dossier of an archive batch stays with its batch (its sheet count is checked there).
-        if let Some(batch) = self.store.record_batch(&row.id)? {
-            self.store.link_batch_record(actor, &batch, &new.id)?;
+        // A dossier of an archive batch stays with its batch (its sheet count is checked there). The split
+        // itself is done by now: a failure here is logged, not reported as a failed split.
+        let linked = self.store.record_batch(&row.id).and_then(|batch| {
+            batch
+                .map(|b| self.store.link_batch_record(actor, &b, &new.id))
+                .transpose()
+        });
+        if let Err(e) = linked {
+            tracing::warn!(record = %new.id, error = %e, "split-off record not linked to its batch");
         }
         tracing::info!(record = %row.id, new = %new.id, at, pages, "record split");
         Ok(SplitReport {
