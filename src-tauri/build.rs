@@ -52,6 +52,9 @@ const COMMANDS: &[&str] = &[
     "read_id_card",
     "suggest_fields",
     "update_record_fields",
+    "split_record",
+    "merge_records",
+    "merge_candidates",
 ];
 
 fn main() {

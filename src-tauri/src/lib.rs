@@ -108,6 +108,9 @@ pub fn run() -> anyhow::Result<()> {
             stats::import_report,
             reception::suggest_fields,
             reception::update_record_fields,
+            reception::split_record,
+            reception::merge_records,
+            reception::merge_candidates,
             reception::read_id_card
         ])
         .run(tauri::generate_context!())?;

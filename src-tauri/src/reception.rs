@@ -54,6 +54,9 @@ pub struct ScanRequest {
     pub device: String,
     pub preset: String,
     pub max_pages: Option<u32>,
+    /// Where the scanned pages go among the record's page images (0-based); absent: after the last.
+    #[serde(default)]
+    pub insert_at: Option<u32>,
 }
 
 /// One acquired page, pushed while the scan goes on so the strip fills as paper moves.
@@ -97,8 +100,9 @@ pub async fn scan_record(
         )?;
         let mut pages = 0;
         let record = request.record.clone();
-        let report = e.scan_into_record(
+        let report = e.scan_into_record_at(
             &request.record,
+            request.insert_at,
             device.as_mut(),
             &settings,
             Some(&request.preset),
@@ -194,6 +198,35 @@ pub async fn edit_pages(
         Ok(e.record_detail(&record)?)
     })
     .await
+}
+
+/// The pages from position `at` on become a new record with the same owner and fields.
+#[tauri::command]
+pub async fn split_record(
+    state: State<'_, Shell>,
+    record: String,
+    at: u32,
+) -> Result<sohoa_engine::SplitReport, ShellError> {
+    guarded("split_record", &state, move |e| Ok(e.split_record(&record, at)?)).await
+}
+
+/// `source`'s pages are appended to `target`'s; `source` goes to the trash.
+#[tauri::command]
+pub async fn merge_records(
+    state: State<'_, Shell>,
+    target: String,
+    source: String,
+) -> Result<sohoa_engine::MergeReport, ShellError> {
+    guarded("merge_records", &state, move |e| Ok(e.merge_records(&target, &source)?)).await
+}
+
+/// Records of the same owner and kind that could be merged into `record`.
+#[tauri::command]
+pub async fn merge_candidates(
+    state: State<'_, Shell>,
+    record: String,
+) -> Result<Vec<sohoa_engine::MergeCandidate>, ShellError> {
+    guarded("merge_candidates", &state, move |e| Ok(e.merge_candidates(&record)?)).await
 }
 
 /// What the stored OCR words of the record's pages suggest for its fields, each with its box on the page.

@@ -86,6 +86,7 @@ impl Acting<'_> {
         engine.scan_into_record_by(
             &engine.actor_for(self.caller),
             id,
+            None,
             device,
             settings,
             preset,

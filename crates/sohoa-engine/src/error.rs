@@ -89,6 +89,8 @@ pub enum EngineError {
     PageImage(String),
     #[error(transparent)]
     Review(#[from] crate::review::ReviewError),
+    #[error(transparent)]
+    PageOps(#[from] crate::page_ops::PageOpsError),
     /// A desk setting the administrator typed is unusable; `field` names the form field.
     #[error("invalid setting {field}: {reason}")]
     Setting { field: &'static str, reason: String },
@@ -148,6 +150,7 @@ impl EngineError {
             EngineError::NoSuchPage { .. } => ErrorClass::NotFound,
             EngineError::PageImage(_) => ErrorClass::Integrity,
             EngineError::Review(e) => e.class(),
+            EngineError::PageOps(e) => e.class(),
             EngineError::Setting { .. } => ErrorClass::Invalid,
             EngineError::CardNotRead => ErrorClass::Invalid,
             EngineError::Card(_) => ErrorClass::Io,
@@ -199,6 +202,7 @@ impl EngineError {
             EngineError::NoSuchPage { .. } => "record.no_such_page",
             EngineError::PageImage(_) => "record.page_image",
             EngineError::Review(e) => e.code(),
+            EngineError::PageOps(e) => e.code(),
             EngineError::Setting { .. } => "settings.invalid",
             EngineError::CardNotRead => "card.not_read",
             EngineError::Card(_) => "card.reader",
@@ -272,6 +276,7 @@ impl EngineError {
             }
             EngineError::PageImage(why) => format!("Không hiển thị được ảnh trang: {why}"),
             EngineError::Review(e) => e.message_vi(),
+            EngineError::PageOps(e) => e.message_vi(),
             EngineError::Setting { field, reason } => format!("Cấu hình «{field}» không hợp lệ: {reason}"),
             EngineError::CardNotRead => {
                 "Không đọc được mã QR hoặc MRZ trên thẻ: đặt thẻ ngay ngắn, mặt có mã QR úp xuống mặt kính, rồi quét lại"

@@ -17,6 +17,7 @@ mod doctor;
 mod error;
 mod media;
 mod ocr;
+mod page_ops;
 mod pages;
 mod password;
 mod reception;
@@ -61,6 +62,7 @@ pub use desk_status::{
 pub use doctor::{Check, CheckStatus, DoctorOptions, DoctorReport, StatusCounts, run_doctor};
 pub use error::{EngineError, ErrorClass, FileProblem};
 pub use ocr::{OCR_MEDIA_TYPE, RecordOcrError, RecordOcrReport, ocr_file_name};
+pub use page_ops::{MergeCandidate, MergeReport, PageOpsError, SplitReport};
 pub use pages::PageEdit;
 pub use password::MIN_PASSWORD_CHARS;
 pub use reception::{DocTypeOption, FormField, OwnerIdCheck, PageImage, RecordForm};

@@ -204,6 +204,18 @@ impl Engine {
         id: &str,
         paths: &[PathBuf],
     ) -> Result<ImportReport, EngineError> {
+        self.import_files_at_by(actor, id, paths, None)
+    }
+
+    /// [`Engine::import_files_by`] with the new files placed before page image `insert_at` (0-based among
+    /// the current page images; `None` or the page count: after the last file), still as one version.
+    pub(crate) fn import_files_at_by(
+        &self,
+        actor: &sohoa_store::Actor,
+        id: &str,
+        paths: &[PathBuf],
+        insert_at: Option<u32>,
+    ) -> Result<ImportReport, EngineError> {
         if paths.is_empty() {
             return Err(EngineError::NothingToImport);
         }
@@ -248,26 +260,37 @@ impl Engine {
         if checked.iter().any(|(_, m)| m.mime().starts_with("image/")) {
             snapshot.retain(|f| !(f.name == crate::SIGNED_COPY_NAME && f.media_type == "application/pdf"));
         }
-        let before = snapshot.len();
+        let at = crate::page_ops::insert_index(&snapshot, insert_at)?;
+        let mut taken = crate::page_ops::names(&snapshot);
         let mut deduplicated = 0;
+        let mut added_files = Vec::with_capacity(checked.len());
         for (path, media) in checked {
             let blob = self.store.put_blob_from_path(path)?;
             if blob.existed {
                 deduplicated += 1;
             }
-            snapshot.push(VersionFile {
+            let mut name = display_name(path);
+            // Scans are all called page-0001.png…: a second scan's pages are renamed so that each page's
+            // OCR words (found by name) stay its own.
+            if media.mime().starts_with("image/") {
+                name = crate::page_ops::unique_name(&name, &mut taken);
+            }
+            added_files.push(VersionFile {
                 blob: blob.blob,
-                name: display_name(path),
+                name,
                 media_type: media.mime().to_owned(),
             });
         }
+        let count = added_files.len();
+        snapshot.splice(at..at, added_files);
         let reason = format!("nhập {} tệp / import of {} file(s)", paths.len(), paths.len());
         let version = self.store.commit_version(actor, &id, &snapshot, &reason)?;
         let added = self
             .store
             .version_files(&id, version.number)?
             .into_iter()
-            .skip(before)
+            .skip(at)
+            .take(count)
             .map(file_view)
             .collect();
         tracing::info!(record = %id, version = version.number, files = paths.len(), "files imported");
@@ -336,7 +359,7 @@ pub(crate) fn decode_meta(row: &RecordRow) -> Result<RecordMeta, EngineError> {
     })
 }
 
-fn to_new_record(meta: &RecordMeta) -> Result<NewRecord, EngineError> {
+pub(crate) fn to_new_record(meta: &RecordMeta) -> Result<NewRecord, EngineError> {
     let metadata = serde_json::to_value(meta).map_err(|e| sohoa_store::StoreError::Corrupt {
         what: format!("metadata encoding: {e}"),
     })?;

@@ -97,17 +97,28 @@ impl Engine {
         on_page: impl FnMut(&Page),
     ) -> Result<ScanRecordReport, ScanRecordError> {
         let never = AtomicBool::new(false);
-        self.scan_into_record_by(&self.config.actor, id, device, settings, preset, &never, on_page)
+        self.scan_into_record_by(
+            &self.config.actor,
+            id,
+            None,
+            device,
+            settings,
+            preset,
+            &never,
+            on_page,
+        )
     }
 
     /// [`Engine::scan_into_record`] with the new version attributed to `actor` (the signed-in officer);
     /// setting `cancel` stops the feeder after the page in hand, and the pages scanned so far are stored
-    /// (the report's fault is then `scan.cancelled`).
+    /// (the report's fault is then `scan.cancelled`). With `insert_at`, the pages go before that page image
+    /// (0-based) instead of after the last one, still as one version.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn scan_into_record_by(
         &self,
         actor: &sohoa_store::Actor,
         id: &str,
+        insert_at: Option<u32>,
         device: &mut dyn Device,
         settings: &ScanSettings,
         preset: Option<&str>,
@@ -121,6 +132,10 @@ impl Engine {
         }
         if row.trashed_at.is_some() {
             return Err(EngineError::from(sohoa_store::StoreError::InTrash { id: record }).into());
+        }
+        // A position past the end is refused before a sheet is pulled, not after the paper went through.
+        if let Some(at) = insert_at {
+            self.check_insert_position(&record, row.current_version, at)?;
         }
         let meta = SpoolMeta {
             device_id: device.info().id.clone(),
@@ -145,7 +160,7 @@ impl Engine {
             spool.discard()?;
             return Err(fault.unwrap_or(ScanError::FeederEmpty).into());
         }
-        let import = self.commit_spool(actor, spool, &record)?;
+        let import = self.commit_spool(actor, spool, &record, insert_at)?;
         tracing::info!(record = %record, pages, fault = fault.as_ref().map(ScanError::code), "scan stored");
         Ok(ScanRecordReport {
             spool_id,
@@ -184,7 +199,7 @@ impl Engine {
         if spool.pages().is_empty() {
             return Err(fault.unwrap_or(ScanError::FeederEmpty).into());
         }
-        let import = self.commit_spool(&self.config.actor, spool, &record)?;
+        let import = self.commit_spool(&self.config.actor, spool, &record, None)?;
         Ok(ScanRecordReport {
             spool_id: spool_id.to_owned(),
             pages,
@@ -213,7 +228,7 @@ impl Engine {
             spool.discard()?;
             return Err(EngineError::NothingToImport.into());
         }
-        self.commit_spool(&self.config.actor, spool, &target)
+        self.commit_spool(&self.config.actor, spool, &target, None)
     }
 
     pub fn discard_unfinished_scan(&self, spool_id: &str) -> Result<(), ScanRecordError> {
@@ -223,14 +238,16 @@ impl Engine {
     }
 
     /// One version with every spooled page, then the spool goes (only after the version is committed).
+    /// The spool does not remember an insert position, so a resumed or attached scan appends.
     fn commit_spool(
         &self,
         actor: &sohoa_store::Actor,
         spool: Spool,
         record: &str,
+        insert_at: Option<u32>,
     ) -> Result<ImportReport, ScanRecordError> {
         let paths: Vec<PathBuf> = spool.pages().iter().map(|p| spool.page_path(p)).collect();
-        let report = self.import_files_by(actor, record, &paths)?;
+        let report = self.import_files_at_by(actor, record, &paths, insert_at)?;
         spool.discard()?;
         Ok(report)
     }

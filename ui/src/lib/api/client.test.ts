@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CommandError, toCommandError } from "./client";
 
 describe("toCommandError", () => {
@@ -24,5 +24,24 @@ describe("toCommandError", () => {
 
   it("does not mistake a partial object for a shell error", () => {
     expect(toCommandError({ code: "x" }).code).toBe("ipc");
+  });
+});
+
+const tauri = vi.hoisted(() => ({ invoke: vi.fn(async (_cmd: string, _args?: unknown) => ({})) }));
+vi.mock("@tauri-apps/api/core", () => tauri);
+
+describe("page operation commands", () => {
+  it("use the shell's command and argument names", async () => {
+    const { mergeCandidates, mergeRecords, scanRecord, splitRecord } = await import("./client");
+    await splitRecord("r1", 2);
+    await mergeRecords("r1", "r2");
+    await mergeCandidates("r1");
+    await scanRecord({ record: "r1", device: "test:0", preset: "p", max_pages: null, insert_at: 1 });
+    expect(tauri.invoke.mock.calls).toEqual([
+      ["split_record", { record: "r1", at: 2 }],
+      ["merge_records", { target: "r1", source: "r2" }],
+      ["merge_candidates", { record: "r1" }],
+      ["scan_record", { request: { record: "r1", device: "test:0", preset: "p", max_pages: null, insert_at: 1 } }],
+    ]);
   });
 });

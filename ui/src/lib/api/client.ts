@@ -30,6 +30,8 @@ import type {
   DeskStatus,
   DoctorReport,
   ListQuery,
+  MergeCandidate,
+  MergeReport,
   OcrReport,
   OwnerIdCheck,
   PageEdit,
@@ -43,6 +45,7 @@ import type {
   SessionStatus,
   ShellError,
   SignedAndQueued,
+  SplitReport,
   UserInfo,
   UserView,
 } from "./types";
@@ -239,6 +242,21 @@ export function suggestFields(record: string): Promise<FieldSuggestions> {
 /** Field edits validated together and stored as one revision; `revision` refuses a stale edit. */
 export function updateRecordFields(record: string, edits: [string, string][], revision: number | null): Promise<RecordDetail> {
   return call<RecordDetail>("update_record_fields", { record, edits, revision });
+}
+
+/** The pages from position `at` (0-based among the page images) become a new record of the same owner and fields. */
+export function splitRecord(record: string, at: number): Promise<SplitReport> {
+  return call<SplitReport>("split_record", { record, at });
+}
+
+/** Appends `source`'s pages after `target`'s as a new version of `target`; `source` goes to the trash. */
+export function mergeRecords(target: string, source: string): Promise<MergeReport> {
+  return call<MergeReport>("merge_records", { target, source });
+}
+
+/** Other live records of the same owner and kind as `record`, newest first: what may be merged into it. */
+export function mergeCandidates(record: string): Promise<MergeCandidate[]> {
+  return call<MergeCandidate[]>("merge_candidates", { record });
 }
 
 /** Stops the scan under way after the page in hand; `scanRecord` then resolves with the pages stored. */

@@ -239,6 +239,9 @@ export interface ScanRequest {
   device: string;
   preset: string;
   max_pages: number | null;
+  /** Place this scan's pages before page image `insert_at` (0-based; the page count = after the last); absent
+   * or null appends. The pages still land as one new version. */
+  insert_at?: number | null;
 }
 
 export interface ScanReport {
@@ -275,6 +278,34 @@ export interface SignedAndQueued {
 export interface PageEdit {
   order: number[];
   turns: [number, number][];
+}
+
+/** Engine `SplitReport`: the pages from the split position left for a new record of the same owner and fields. */
+export interface SplitReport {
+  source_id: string;
+  source_version: number;
+  new_id: string;
+  new_version: number;
+  /** Page images moved to the new record. */
+  moved: number;
+}
+
+/** Engine `MergeReport`: the source's pages are after the target's; the source is in the trash. */
+export interface MergeReport {
+  target_id: string;
+  target_version: number;
+  source_id: string;
+  moved: number;
+}
+
+/** Engine `MergeCandidate`: another live record of the same owner and kind. */
+export interface MergeCandidate {
+  id: string;
+  title: string;
+  doc_type_code: string | null;
+  /** Page images only. */
+  page_count: number;
+  created_at: string;
 }
 
 /** An archive bank's batch settings (engine `BatchProfile`). */

@@ -1,0 +1,76 @@
+import { fireEvent, render, screen } from "@testing-library/svelte";
+import { describe, expect, it, vi as mock } from "vitest";
+import type { RecordDetail } from "../lib/api/types";
+import { detail as baseDetail } from "../test/records";
+
+/** The record after a scan of three pages (with OCR words between them, which are not pages). */
+function withPages(): RecordDetail {
+  const d = baseDetail();
+  const files = [1, 2, 3].flatMap((n) => [
+    { ordinal: 2 * n - 1, name: `page-000${n}.png`, media_type: "image/png", size: 10, sha256: `${n}`.repeat(64) },
+    { ordinal: 2 * n, name: `page-000${n}.png.ocr.json`, media_type: "application/json", size: 5, sha256: `${n}f`.repeat(32) },
+  ]);
+  return { ...d, versions: [{ ...d.versions[0]!, files }] };
+}
+
+const api = mock.hoisted(() => ({
+  recordForm: mock.fn(async (kind: string) => ({
+    kind,
+    kind_label_vi: "Hồ sơ cư trú",
+    kind_label_en: "Residence",
+    fields: [],
+    doc_types: [{ code: "CT01", name_vi: "Tờ khai thay đổi thông tin cư trú", name_en: "CT01" }],
+  })),
+  checkOwnerId: mock.fn(async () => ({
+    valid: true,
+    normalized: "036090004567",
+    kind: "personal-id",
+    kind_label_vi: "Số định danh cá nhân",
+    province: "Nam Định",
+    birth_year: 1990,
+    sex: "nam",
+    code: null,
+    message_vi: null,
+    message_en: null,
+  })),
+  createRecord: mock.fn(async () => ({}) as RecordDetail),
+  recordDetail: mock.fn(async () => ({}) as RecordDetail),
+  listScanners: mock.fn(async () => ({
+    devices: [{ id: "test:0", name: "Máy quét thử", driver: "sane", duplex: false }],
+    presets: [{ id: "cmnd-form", name_vi: "Tờ khai", dpi: 300, legal_copy: true }],
+  })),
+  scanRecord: mock.fn(async () => ({ spool_id: "s1", pages: 1, import: { record_id: "r", version: 3 }, fault: null })),
+  onScanProgress: mock.fn(async () => () => {}),
+}));
+mock.mock("../lib/api/client", async (original) => ({ ...(await original<object>()), ...api }));
+
+const { default: ReceptionView } = await import("./ReceptionView.svelte");
+
+describe("ReceptionView page actions", () => {
+  it("scans pages in after the selected page as one scan with insert_at", async () => {
+    api.createRecord.mockImplementation(async () => withPages());
+    api.recordDetail.mockImplementation(async () => withPages());
+    render(ReceptionView, { props: { onclose: mock.fn() } });
+    await fireEvent.input(await screen.findByTestId("owner-id"), { target: { value: "036090004567" } });
+    const create = screen.getByTestId("create-record") as HTMLButtonElement;
+    await mock.waitFor(() => expect(create.disabled).toBe(false));
+    await fireEvent.click(create);
+    const thumbs = await screen.findAllByTestId("page-thumb");
+    await mock.waitFor(() => expect((screen.getByTestId("scanner-device") as HTMLSelectElement).value).toBe("test:0"));
+    await fireEvent.click(thumbs[1] as HTMLElement);
+    await fireEvent.click(screen.getByTestId("insert-after"));
+    await mock.waitFor(() => expect(api.scanRecord).toHaveBeenCalledTimes(1));
+    expect(api.scanRecord).toHaveBeenCalledWith({
+      record: baseDetail().summary.id,
+      device: "test:0",
+      preset: "cmnd-form",
+      max_pages: null,
+      insert_at: 2,
+    });
+    // The ordinary scan button still appends.
+    await mock.waitFor(() => expect((screen.getByTestId("scan-start") as HTMLButtonElement).disabled).toBe(false));
+    await fireEvent.click(screen.getByTestId("scan-start"));
+    await mock.waitFor(() => expect(api.scanRecord).toHaveBeenCalledTimes(2));
+    expect(api.scanRecord.mock.calls[1]).toEqual([expect.objectContaining({ insert_at: null })]);
+  });
+});
