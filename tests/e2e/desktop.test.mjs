@@ -464,6 +464,22 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     await wd.click((await wd.findAll(tid("page-up")))[1]);
     await wd.waitFor(async () => !(await landscape()), { what: "the turned page moved down" });
     await shot("10b-pages-edited");
+    // The keyboard's move: the selected second page goes up with Alt+↑ (one edit, one version).
+    await wd.click((await thumbs())[1]);
+    await wd.pressChord(Keys.Alt, Keys.ArrowUp);
+    await wd.waitFor(landscape, { what: "the turned page moved up by keyboard" });
+    // Split the record at the second page, then merge the split-off record back in: its page comes last again.
+    await wd.click((await thumbs())[1]);
+    await wd.click(await wd.find(tid("split-start")));
+    await wd.click(await wd.waitFor(async () => (await wd.findAll(tid("split-do")))[0] ?? false, { what: "split asked" }));
+    await wd.waitFor(async () => (await thumbs()).length === 1, { what: "one page left after the split" });
+    assert.match(await cellText("page-ops-done"), /1 trang/);
+    await shot("10c-split");
+    await wd.click(await wd.find(tid("merge-start")));
+    await wd.click(await wd.waitFor(async () => (await wd.findAll(tid("merge-candidate")))[0] ?? false, { what: "the split-off record offered" }));
+    await wd.click(await wd.find(tid("merge-do")));
+    await wd.waitFor(async () => (await thumbs()).length === 2, { what: "two pages after the merge" });
+    assert.equal(await landscape(), true, "the merged page went after the first");
     const t1 = Date.now();
     await wd.click(await wd.find(tid("ocr-start")));
     const ocr = await wd.waitFor(async () => (await wd.findAll(tid("ocr-result")))[0] ?? false, {

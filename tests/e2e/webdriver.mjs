@@ -15,6 +15,7 @@ export const Keys = Object.freeze({
   ArrowDown: "\uE015",
   Home: "\uE011",
   End: "\uE010",
+  Alt: "\uE00A",
   F2: "\uE032",
   F5: "\uE035",
   F6: "\uE036",
@@ -126,6 +127,13 @@ export class WebDriver {
       { type: "keyDown", value: k },
       { type: "keyUp", value: k },
     ]);
+    await this.request("POST", this.session("/actions"), { actions: [{ type: "key", id: "keyboard", actions }] });
+    await this.request("DELETE", this.session("/actions"));
+  }
+
+  /** Holds the keys down together, then lets them go (Alt+ArrowUp and the like). */
+  async pressChord(...keys) {
+    const actions = [...keys.map((k) => ({ type: "keyDown", value: k })), ...keys.reverse().map((k) => ({ type: "keyUp", value: k }))];
     await this.request("POST", this.session("/actions"), { actions: [{ type: "key", id: "keyboard", actions }] });
     await this.request("DELETE", this.session("/actions"));
   }
