@@ -205,7 +205,9 @@ impl Caller {
         if self.may(action) {
             Ok(())
         } else {
-            tracing::warn!(
+            // At info: the refusal goes back to the caller as an error that says the same (the CLI printed it
+            // twice when this was a warning); the desk app's log keeps it.
+            tracing::info!(
                 action = action.as_str(),
                 role = self.role.as_str(),
                 "action refused"
