@@ -217,7 +217,10 @@ pub async fn merge_records(
     target: String,
     source: String,
 ) -> Result<sohoa_engine::MergeReport, ShellError> {
-    guarded("merge_records", &state, move |e| Ok(e.merge_records(&target, &source)?)).await
+    guarded("merge_records", &state, move |e| {
+        Ok(e.merge_records(&target, &source)?)
+    })
+    .await
 }
 
 /// Records of the same owner and kind that could be merged into `record`.
@@ -226,7 +229,10 @@ pub async fn merge_candidates(
     state: State<'_, Shell>,
     record: String,
 ) -> Result<Vec<sohoa_engine::MergeCandidate>, ShellError> {
-    guarded("merge_candidates", &state, move |e| Ok(e.merge_candidates(&record)?)).await
+    guarded("merge_candidates", &state, move |e| {
+        Ok(e.merge_candidates(&record)?)
+    })
+    .await
 }
 
 /// What the stored OCR words of the record's pages suggest for its fields, each with its box on the page.

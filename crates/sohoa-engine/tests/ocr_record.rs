@@ -5,51 +5,20 @@
 
 use std::process::Command;
 
-use sohoa_engine::{Engine, EngineConfig, NewRecordRequest};
+mod support;
+
+use sohoa_engine::{Engine, EngineConfig};
 use sohoa_ocr::{OcrConfig, cer};
 use sohoa_testkit::cases::{CaseMix, case};
 
-fn kv(k: &str, v: &str) -> (String, String) {
-    (k.to_owned(), v.to_owned())
-}
-
-/// libgomp reads OMP_THREAD_LIMIT at load: without it Tesseract runs several times slower, so the
-/// test re-runs itself in a child process started with it (the requirement the engine API documents).
-fn rerun_with_thread_limit(name: &str) -> bool {
-    if sohoa_ocr::omp::thread_limit_in_effect() {
-        return false;
-    }
-    let st = Command::new(std::env::current_exe().unwrap())
-        .args([name, "--exact", "--nocapture"])
-        .env(sohoa_ocr::omp::VAR, "1")
-        .status()
-        .unwrap();
-    assert!(st.success(), "child run failed");
-    true
-}
-
 #[test]
 fn ocr_words_become_the_record_pdf_text_layer() {
-    if rerun_with_thread_limit("ocr_words_become_the_record_pdf_text_layer") {
+    if support::rerun_with_thread_limit("ocr_words_become_the_record_pdf_text_layer") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let e = Engine::open(EngineConfig::with_data_dir(dir.path().join("data"))).unwrap();
-    let rec = e
-        .create_record(&NewRecordRequest {
-            kind: "id-card".to_owned(),
-            owner_id: Some("079203001234".to_owned()),
-            doc_type_code: None,
-            fields: vec![
-                kv("full_name", "Nguyễn Văn An"),
-                kv("birth_date", "2003-04-05"),
-                kv("sex", "Nam"),
-                kv("cmnd_number", "025123456"),
-                kv("father_name", "Nguyễn Văn Bình"),
-                kv("mother_name", "Trần Thị Cúc"),
-            ],
-        })
-        .unwrap();
+    let rec = e.create_record(&support::id_card()).unwrap();
     let id = rec.summary.id.clone();
     let mix = CaseMix {
         p_blank: 0.0,

@@ -2,7 +2,6 @@
 //! its worker as the demo scanner), each scan lands before the given page as ONE new version, the other
 //! pages keep their words, and a position past the end is refused before a sheet is pulled.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-#![allow(unsafe_code)]
 
 use std::sync::atomic::AtomicBool;
 
@@ -11,31 +10,12 @@ mod support;
 
 use page_ops_support::{PageSeen, add_words_and_signature, current_pages, record_with_pages, shas};
 use sohoa_engine::Role;
-use support::{engine_with, residence};
-
-/// A private SANE configuration with only the `test` backend (the demo scanner's pattern), small pages so
-/// that a scan is quick.
-fn sane_test_scanner(dir: &std::path::Path) -> &'static str {
-    let conf = dir.join("sane");
-    std::fs::create_dir_all(&conf).unwrap();
-    std::fs::write(conf.join("dll.conf"), "test\n").unwrap();
-    std::fs::write(
-        conf.join("test.conf"),
-        "number_of_devices 1\nmode Color\ndepth 8\nresolution_min 1.0\nresolution_max 600.0\n\
-         resolution_quant 1.0\nresolution 100.0\ngeometry_min 0.0\ngeometry_max 300.0\n\
-         geometry_quant 1.0\ntl_x 0.0\ntl_y 0.0\nbr_x 210.0\nbr_y 297.0\n",
-    )
-    .unwrap();
-    // SAFETY: nextest runs each test in its own process, and this runs before libsane is loaded or any
-    // other thread of this test exists.
-    unsafe { std::env::set_var("SANE_CONFIG_DIR", &conf) };
-    "test:0"
-}
+use support::{engine_with, residence, sane_test_scanner};
 
 #[test]
 fn scanned_pages_land_at_the_start_in_the_middle_and_at_the_end_as_one_version_each() {
     let (d, engine, officer) = engine_with(Role::Officer);
-    let scanner = sane_test_scanner(d.path());
+    let scanner = sane_test_scanner(d.path(), 100);
     let e = engine.acting(&officer);
     let id = record_with_pages(&engine, &officer, d.path(), &residence(), 1, 2);
     add_words_and_signature(d.path(), &id);
@@ -102,7 +82,7 @@ fn scanned_pages_land_at_the_start_in_the_middle_and_at_the_end_as_one_version_e
 #[test]
 fn a_position_past_the_end_is_refused_before_a_sheet_is_pulled() {
     let (d, engine, officer) = engine_with(Role::Officer);
-    let scanner = sane_test_scanner(d.path());
+    let scanner = sane_test_scanner(d.path(), 100);
     let e = engine.acting(&officer);
     let id = record_with_pages(&engine, &officer, d.path(), &residence(), 1, 2);
     let (mut dev, settings) = sohoa_engine::open_scanner(None, scanner, "cmnd-form", Some(1)).unwrap();

@@ -2,32 +2,13 @@
 //! scan from the real SANE `test` backend (in-process here; the app runs it in its worker as the demo
 //! scanner) and its page images.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-#![allow(unsafe_code)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
 mod support;
 
 use sohoa_engine::Role;
-use support::{engine_with, residence};
-
-/// A private SANE configuration with only the colour A4 `test` backend (what the demo scanner uses).
-fn sane_test_scanner(dir: &std::path::Path) -> &'static str {
-    let conf = dir.join("sane");
-    std::fs::create_dir_all(&conf).unwrap();
-    std::fs::write(conf.join("dll.conf"), "test\n").unwrap();
-    std::fs::write(
-        conf.join("test.conf"),
-        "number_of_devices 1\nmode Color\ndepth 8\nresolution_min 1.0\nresolution_max 600.0\n\
-         resolution_quant 1.0\nresolution 200.0\ngeometry_min 0.0\ngeometry_max 300.0\n\
-         geometry_quant 1.0\ntl_x 0.0\ntl_y 0.0\nbr_x 210.0\nbr_y 297.0\n",
-    )
-    .unwrap();
-    // SAFETY: nextest runs each test in its own process, and this runs before libsane is loaded or any
-    // other thread of this test exists.
-    unsafe { std::env::set_var("SANE_CONFIG_DIR", &conf) };
-    "test:0"
-}
+use support::{engine_with, residence, sane_test_scanner};
 
 #[test]
 fn the_owner_id_is_checked_as_typed_and_says_what_it_encodes() {
@@ -78,7 +59,7 @@ fn the_id_card_form_asks_for_the_six_declaration_fields() {
 #[test]
 fn an_officer_scans_from_the_demo_scanner_and_gets_thumbnails_and_full_pages() {
     let (d, engine, officer) = engine_with(Role::Officer);
-    let scanner = sane_test_scanner(d.path());
+    let scanner = sane_test_scanner(d.path(), 200);
     let e = engine.acting(&officer);
     let rec = e
         .create_record(&residence())
@@ -124,7 +105,7 @@ fn an_officer_scans_from_the_demo_scanner_and_gets_thumbnails_and_full_pages() {
 #[test]
 fn a_supervisor_may_look_at_pages_but_not_scan() {
     let (d, engine, supervisor) = engine_with(Role::Supervisor);
-    let scanner = sane_test_scanner(d.path());
+    let scanner = sane_test_scanner(d.path(), 200);
     let (mut dev, settings) = sohoa_engine::open_scanner(None, scanner, "cmnd-form", Some(1)).unwrap();
     let err = engine
         .acting(&supervisor)
@@ -147,7 +128,7 @@ fn a_supervisor_may_look_at_pages_but_not_scan() {
 #[test]
 fn the_officer_stops_the_feeder_and_keeps_the_pages_scanned() {
     let (d, engine, officer) = engine_with(Role::Officer);
-    let scanner = sane_test_scanner(d.path());
+    let scanner = sane_test_scanner(d.path(), 200);
     let e = engine.acting(&officer);
     let rec = e.create_record(&residence()).unwrap();
     // A feeder of 10 sheets; "Dừng" is pressed while the second page comes in.

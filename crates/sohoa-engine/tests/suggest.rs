@@ -5,41 +5,15 @@
 
 mod support;
 
-use std::process::Command;
-
 use sohoa_engine::{Attention, FieldSuggestions, NewRecordRequest, Role};
 use sohoa_ocr::OcrConfig;
 use sohoa_testkit::form::{CmndForm, cmnd_form};
 
-/// libgomp reads OMP_THREAD_LIMIT at load: the test re-runs itself in a child started with it.
-fn rerun_with_thread_limit(name: &str) -> bool {
-    if sohoa_ocr::omp::thread_limit_in_effect() {
-        return false;
-    }
-    let st = Command::new(std::env::current_exe().unwrap())
-        .args([name, "--exact", "--nocapture"])
-        .env(sohoa_ocr::omp::VAR, "1")
-        .status()
-        .unwrap();
-    assert!(st.success(), "child run failed");
-    true
-}
-
 fn id_card(mother: &str) -> NewRecordRequest {
-    let kv = |k: &str, v: &str| (k.to_owned(), v.to_owned());
-    NewRecordRequest {
-        kind: "id-card".to_owned(),
-        owner_id: Some("079203001234".to_owned()),
-        doc_type_code: None,
-        fields: vec![
-            kv("full_name", "Nguyễn Văn An"),
-            kv("birth_date", "2003-04-05"),
-            kv("sex", "Nam"),
-            kv("cmnd_number", "025123456"),
-            kv("father_name", "Nguyễn Văn Bình"),
-            kv("mother_name", mother),
-        ],
-    }
+    let mut req = support::id_card();
+    req.fields.retain(|(k, _)| k != "mother_name");
+    req.fields.push(("mother_name".to_owned(), mother.to_owned()));
+    req
 }
 
 fn value<'a>(s: &'a FieldSuggestions, key: &str) -> &'a sohoa_engine::FieldSuggestion {
@@ -51,7 +25,9 @@ fn value<'a>(s: &'a FieldSuggestions, key: &str) -> &'a sohoa_engine::FieldSugge
 
 #[test]
 fn a_scanned_cmnd_form_suggests_its_six_fields_with_where_they_were_read() {
-    if rerun_with_thread_limit("a_scanned_cmnd_form_suggests_its_six_fields_with_where_they_were_read") {
+    if support::rerun_with_thread_limit(
+        "a_scanned_cmnd_form_suggests_its_six_fields_with_where_they_were_read",
+    ) {
         return;
     }
     let (dir, engine, officer) = support::engine_with(Role::Officer);
@@ -126,7 +102,7 @@ fn a_scanned_cmnd_form_suggests_its_six_fields_with_where_they_were_read() {
 
 #[test]
 fn an_impossible_date_on_the_form_is_flagged_not_suggested_as_read() {
-    if rerun_with_thread_limit("an_impossible_date_on_the_form_is_flagged_not_suggested_as_read") {
+    if support::rerun_with_thread_limit("an_impossible_date_on_the_form_is_flagged_not_suggested_as_read") {
         return;
     }
     let (dir, engine, officer) = support::engine_with(Role::Officer);

@@ -2,6 +2,8 @@
 //! with their hashes and pages, the signature found in the PDF, the audit anchor; and queuing rules.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use sohoa_engine::{Engine, EngineConfig, NewRecordRequest, OutboxState, VaultConfig};
 
 fn kv(k: &str, v: &str) -> (String, String) {
@@ -15,23 +17,6 @@ fn config() -> VaultConfig {
     }
 }
 
-/// The test citizen's ID-card record with the six declaration fields.
-fn an_id_card() -> NewRecordRequest {
-    NewRecordRequest {
-        kind: "id-card".to_owned(),
-        owner_id: Some("079203001234".to_owned()),
-        doc_type_code: None,
-        fields: vec![
-            kv("full_name", "Nguyễn Văn An"),
-            kv("birth_date", "2003-04-05"),
-            kv("sex", "Nam"),
-            kv("cmnd_number", "025123456"),
-            kv("father_name", "Nguyễn Văn Bình"),
-            kv("mother_name", "Trần Thị Cúc"),
-        ],
-    }
-}
-
 fn engine(dir: &tempfile::TempDir) -> Engine {
     Engine::open(EngineConfig::with_data_dir(dir.path().join("data"))).unwrap()
 }
@@ -40,7 +25,7 @@ fn engine(dir: &tempfile::TempDir) -> Engine {
 fn a_signed_id_card_copy_becomes_a_complete_message() {
     let dir = tempfile::tempdir().unwrap();
     let e = engine(&dir);
-    let rec = e.create_record(&an_id_card()).unwrap();
+    let rec = e.create_record(&support::id_card()).unwrap();
     let pdf = dir.path().join("ban-sao.pdf");
     std::fs::write(&pdf, sohoa_vault::pdfsig::sample_signed_pdf("x")).unwrap();
     e.import_files(&rec.summary.id, &[pdf]).unwrap();
@@ -100,7 +85,7 @@ fn a_signed_id_card_copy_becomes_a_complete_message() {
 fn the_desks_signed_copy_goes_alone_and_a_new_page_drops_it() {
     let dir = tempfile::tempdir().unwrap();
     let e = engine(&dir);
-    let rec = e.create_record(&an_id_card()).unwrap();
+    let rec = e.create_record(&support::id_card()).unwrap();
     let page = |name: &str| {
         let p = dir.path().join(name);
         image::RgbImage::from_pixel(40, 60, image::Rgb([240, 240, 240]))
