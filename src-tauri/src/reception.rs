@@ -231,7 +231,7 @@ pub async fn sign_record(
             .or(settings.agency_name)
             .or_else(|| training.then(|| "Cơ quan tập huấn SoHoa".to_owned()))
             .ok_or_else(ShellError::no_agency)?;
-        let mut signer = sohoa_engine::open_trusted_signer(&key, pin)?;
+        let mut signer = sohoa_engine::open_trusted_signer(e.data_dir(), &key, pin)?;
         let sign = e.sign_record(&record, signer.as_mut(), &sohoa_engine::sao_y_options(&agency))?;
         let mut config = e.vault_config()?;
         if training && config.agency_code.is_none() {

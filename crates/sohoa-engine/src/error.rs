@@ -94,6 +94,8 @@ pub enum EngineError {
     Setting { field: &'static str, reason: String },
     #[error(transparent)]
     Report(#[from] crate::ReportError),
+    #[error(transparent)]
+    Trust(#[from] crate::TrustError),
     /// The scanned card carried no readable QR code or MRZ.
     #[error("no ID card code could be read from the scan")]
     CardNotRead,
@@ -149,6 +151,7 @@ impl EngineError {
             EngineError::CardNotRead => ErrorClass::Invalid,
             EngineError::Card(_) => ErrorClass::Io,
             EngineError::Report(e) => e.class(),
+            EngineError::Trust(e) => e.class(),
             EngineError::UnknownRole(_)
             | EngineError::InvalidLogin
             | EngineError::InvalidDisplayName
@@ -199,6 +202,7 @@ impl EngineError {
             EngineError::CardNotRead => "card.not_read",
             EngineError::Card(_) => "card.reader",
             EngineError::Report(e) => e.code(),
+            EngineError::Trust(e) => e.code(),
         }
     }
 
@@ -274,6 +278,7 @@ impl EngineError {
             }
             EngineError::Card(why) => format!("Không đọc được thẻ: {why}"),
             EngineError::Report(e) => e.message_vi(),
+            EngineError::Trust(e) => e.message_vi(),
         }
     }
 }

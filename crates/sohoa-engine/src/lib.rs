@@ -8,6 +8,7 @@
 mod access;
 mod accounts;
 mod acting;
+mod atomic;
 mod backup;
 mod batch;
 mod card;
@@ -30,6 +31,7 @@ mod settings;
 mod signing;
 mod stats;
 mod stats_year;
+mod trust_admin;
 mod vault;
 mod views;
 mod xlsx_export;
@@ -94,6 +96,9 @@ pub use sohoa_vault::{Delivery, PassReport, VaultConfig, VaultError};
 pub use stats::{
     BatchStats, Counts, DayStats, DocTypeStats, OfficerStats, QueueStats, Statistics, YEARLY_TARGET_SETTING,
     YearProgress,
+};
+pub use trust_admin::{
+    EXPIRING_DAYS, TrustCertificate, TrustError, TrustSource, desk_trust_dir, desk_trust_store,
 };
 pub use vault::{EnqueueReport, Skipped};
 pub use views::{
