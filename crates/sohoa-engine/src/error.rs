@@ -96,6 +96,8 @@ pub enum EngineError {
     Report(#[from] crate::ReportError),
     #[error(transparent)]
     Trust(#[from] crate::TrustError),
+    #[error(transparent)]
+    Preset(#[from] crate::PresetError),
     /// The scanned card carried no readable QR code or MRZ.
     #[error("no ID card code could be read from the scan")]
     CardNotRead,
@@ -152,6 +154,7 @@ impl EngineError {
             EngineError::Card(_) => ErrorClass::Io,
             EngineError::Report(e) => e.class(),
             EngineError::Trust(e) => e.class(),
+            EngineError::Preset(e) => e.class(),
             EngineError::UnknownRole(_)
             | EngineError::InvalidLogin
             | EngineError::InvalidDisplayName
@@ -203,6 +206,7 @@ impl EngineError {
             EngineError::Card(_) => "card.reader",
             EngineError::Report(e) => e.code(),
             EngineError::Trust(e) => e.code(),
+            EngineError::Preset(e) => e.code(),
         }
     }
 
@@ -279,6 +283,7 @@ impl EngineError {
             EngineError::Card(why) => format!("Không đọc được thẻ: {why}"),
             EngineError::Report(e) => e.message_vi(),
             EngineError::Trust(e) => e.message_vi(),
+            EngineError::Preset(e) => e.message_vi(),
         }
     }
 }

@@ -26,9 +26,11 @@ mod records;
 mod report_error;
 mod review;
 mod scan;
+mod scan_presets;
 mod scanners;
 mod settings;
 mod signing;
+mod signing_tokens;
 mod stats;
 mod stats_year;
 mod trust_admin;
@@ -56,8 +58,8 @@ pub use batch::{
 pub use card::CardReading;
 pub use config::EngineConfig;
 pub use desk_status::{
-    ScannerState, ScannerStatus, TOKEN_PROBE_TIMEOUT, TokenState, TokenStatus, VaultStatus, scanner_status,
-    summarize_tokens, token_status,
+    DeviceProbe, ScannerState, ScannerStatus, TOKEN_PROBE_TIMEOUT, TokenState, TokenStatus, VaultStatus,
+    probe_devices, scanner_status, summarize_tokens, token_status,
 };
 pub use doctor::{Check, CheckStatus, DoctorOptions, DoctorReport, StatusCounts, run_doctor};
 pub use error::{EngineError, ErrorClass, FileProblem};
@@ -74,10 +76,16 @@ pub use review::{
     sample_size,
 };
 pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
+pub use scan_presets::{
+    Preset, PresetError, PresetOrigin, ScanPresets, desk_profiles_dir, scan_profiles, validate_presets,
+};
 pub use scanners::{ScanPreset, ScannerChoices, open_scanner, scanner_choices};
 pub use settings::DeskSettings;
 pub use signing::{
     RecordSignOptions, SIGNED_COPY_NAME, SignRecordReport, open_trusted_signer, sao_y_options,
+};
+pub use signing_tokens::{
+    SigningToken, SigningTokens, TokenCertificate, TokenKind, TokenModule, list_signing_tokens,
 };
 pub use sohoa_imaging::Verdict as QualityVerdict;
 pub use sohoa_ocr::OcrConfig;

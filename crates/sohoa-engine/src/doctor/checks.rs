@@ -21,6 +21,7 @@ const QUICK: Duration = Duration::from_secs(5);
 pub(super) fn specs(o: &DoctorOptions, vault: Result<VaultConfig, VaultError>, training: bool) -> Vec<Spec> {
     let data = o.data_dir.clone();
     let data2 = o.data_dir.clone();
+    let data3 = o.data_dir.clone();
     let trust = o.trust_dir.clone();
     let desk_trust = crate::desk_trust_dir(&o.data_dir);
     let worker = o.scan_worker.clone();
@@ -34,7 +35,7 @@ pub(super) fn specs(o: &DoctorOptions, vault: Result<VaultConfig, VaultError>, t
             ocr,
         ),
         spec("scan.devices", "Máy quét", "Scanners", o.timeout, move || {
-            devices::scanners(worker)
+            devices::scanners(&data3, worker)
         }),
         spec(
             "pcsc.service",
