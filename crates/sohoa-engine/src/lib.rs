@@ -77,7 +77,8 @@ pub use review::{
 };
 pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
 pub use scan_presets::{
-    Preset, PresetError, PresetOrigin, ScanPresets, desk_profiles_dir, scan_profiles, validate_presets,
+    Preset, PresetError, PresetOrigin, ScanPresets, desk_profiles_dir, desk_worker, scan_profiles,
+    validate_presets,
 };
 pub use scanners::{ScanPreset, ScannerChoices, open_scanner, scanner_choices};
 pub use settings::DeskSettings;

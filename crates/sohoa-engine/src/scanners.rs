@@ -46,7 +46,7 @@ pub fn scanner_choices(
             legal_copy: p.legal_copy,
         })
         .collect();
-    let found = default_registry(worker, profiles).discover();
+    let found = default_registry(crate::scan_presets::desk_worker(data_dir, worker), profiles).discover();
     for (driver, e) in &found.failures {
         tracing::warn!(driver = ?driver, code = e.code(), "scanner driver failed during discovery");
     }
@@ -70,7 +70,8 @@ pub fn open_scanner(
     let profiles = Arc::new(crate::scan_profiles(data_dir)?);
     let mut settings = profiles.preset(preset)?.settings();
     settings.max_pages = max_pages.filter(|n| *n > 0);
-    let opened = default_registry(worker, profiles).open(device)?;
+    let opened =
+        default_registry(crate::scan_presets::desk_worker(data_dir, worker), profiles).open(device)?;
     let info = opened.info();
     if settings.source == Source::AdfDuplex && !info.duplex && info.sources.contains(&Source::Adf) {
         tracing::info!(preset, "one-sided feeder: scanning fronts only");

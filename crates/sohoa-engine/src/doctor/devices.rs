@@ -24,6 +24,7 @@ pub(super) fn scanners(data_dir: &std::path::Path, worker: Option<WorkerCommand>
             );
         }
     };
+    let worker = crate::scan_presets::desk_worker(data_dir, worker);
     let found = default_registry(worker, Arc::new(profiles)).discover();
     let mut per_driver: BTreeMap<String, u32> = BTreeMap::new();
     for d in &found.devices {

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::json;
 use sohoa_scan::profile::{ProfileError, Profiles};
+use sohoa_scan::worker::WorkerCommand;
 
 pub use error::PresetError;
 pub use sohoa_scan::profile::Preset;
@@ -42,6 +43,21 @@ pub fn scan_profiles(data_dir: &Path) -> Result<Profiles, ProfileError> {
         profiles.devices = own.devices;
     }
     Ok(profiles)
+}
+
+/// The scanner worker process loads the profiles itself (`SOHOA_SCANNER_PROFILES` or the built-in ones) and
+/// knows no data directory; a desk's own device quirks reach it through that variable, set for the worker
+/// only. Every engine place that starts a worker passes it through here, as it reads profiles through
+/// [`scan_profiles`].
+pub fn desk_worker(data_dir: &Path, worker: Option<WorkerCommand>) -> Option<WorkerCommand> {
+    let mut worker = worker?;
+    let desk = desk_profiles_dir(data_dir);
+    if env_dir().is_none() && desk.join(DEVICES_FILE).is_file() {
+        worker
+            .env
+            .push(("SOHOA_SCANNER_PROFILES".into(), desk.into_os_string()));
+    }
+    Some(worker)
 }
 
 fn env_dir() -> Option<PathBuf> {
@@ -218,5 +234,24 @@ impl Acting<'_> {
     pub fn save_scan_presets(&self, presets: &[Preset]) -> Result<ScanPresets, EngineError> {
         let engine = self.require(Action::Settings)?;
         engine.save_scan_presets_by(&engine.actor_for(self.caller), presets)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_worker_gets_the_desk_devices_only_when_the_desk_has_them() {
+        let data = tempfile::tempdir().unwrap();
+        let worker = || Some(WorkerCommand::new("/usr/bin/sohoa-scan-worker"));
+        assert!(desk_worker(data.path(), worker()).unwrap().env.is_empty());
+        assert!(desk_worker(data.path(), None).is_none());
+        let dir = desk_profiles_dir(data.path());
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(DEVICES_FILE), "").unwrap();
+        let env = desk_worker(data.path(), worker()).unwrap().env;
+        assert_eq!(env, [("SOHOA_SCANNER_PROFILES".into(), dir.into_os_string())]);
     }
 }
