@@ -55,6 +55,13 @@ const COMMANDS: &[&str] = &[
     "split_record",
     "merge_records",
     "merge_candidates",
+    "trust_anchors",
+    "inspect_certificate",
+    "install_trust_anchor",
+    "remove_trust_anchor",
+    "signing_tokens",
+    "scan_presets",
+    "save_scan_presets",
 ];
 
 fn main() {

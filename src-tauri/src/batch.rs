@@ -35,8 +35,13 @@ pub async fn run_batch(
     let stop = stop.flag();
     guarded("run_batch", &state, move |e| {
         let profile = sohoa_engine::batch_profile(&request.profile)?;
-        let (mut device, settings) =
-            sohoa_engine::open_scanner(worker_command(), &request.device, profile.preset, None)?;
+        let (mut device, settings) = sohoa_engine::open_scanner(
+            e.data_dir(),
+            worker_command(),
+            &request.device,
+            profile.preset,
+            None,
+        )?;
         let report = e.run_batch(
             &request.profile,
             device.as_mut(),

@@ -111,6 +111,13 @@ pub fn run() -> anyhow::Result<()> {
             reception::split_record,
             reception::merge_records,
             reception::merge_candidates,
+            admin::trust_anchors,
+            admin::inspect_certificate,
+            admin::install_trust_anchor,
+            admin::remove_trust_anchor,
+            admin::signing_tokens,
+            admin::scan_presets,
+            admin::save_scan_presets,
             reception::read_id_card
         ])
         .run(tauri::generate_context!())?;

@@ -42,8 +42,8 @@ pub async fn create_record(
 /// Seconds long on a desk with network scanners (discovery waits for them), hence async.
 #[tauri::command]
 pub async fn list_scanners(state: State<'_, Shell>) -> Result<ScannerChoices, ShellError> {
-    guarded("list_scanners", &state, |_| {
-        Ok(sohoa_engine::scanner_choices(worker_command())?)
+    guarded("list_scanners", &state, |e| {
+        Ok(sohoa_engine::scanner_choices(e.data_dir(), worker_command())?)
     })
     .await
 }
@@ -93,6 +93,7 @@ pub async fn scan_record(
     let stop = stop.flag();
     guarded("scan_record", &state, move |e| {
         let (mut device, settings) = sohoa_engine::open_scanner(
+            e.data_dir(),
             worker_command(),
             &request.device,
             &request.preset,
@@ -135,7 +136,7 @@ pub async fn read_id_card(
     let stop = stop.flag();
     guarded("read_id_card", &state, move |e| {
         let (mut scanner, settings) =
-            sohoa_engine::open_scanner(worker_command(), &device, &preset, Some(1))?;
+            sohoa_engine::open_scanner(e.data_dir(), worker_command(), &device, &preset, Some(1))?;
         Ok(e.read_id_card(scanner.as_mut(), &settings, &stop)?)
     })
     .await
@@ -294,7 +295,7 @@ pub async fn sign_record(
             .or(settings.agency_name)
             .or_else(|| training.then(|| "Cơ quan tập huấn SoHoa".to_owned()))
             .ok_or_else(ShellError::no_agency)?;
-        let mut signer = sohoa_engine::open_trusted_signer(&key, pin)?;
+        let mut signer = sohoa_engine::open_trusted_signer(e.data_dir(), &key, pin)?;
         let sign = e.sign_record(&record, signer.as_mut(), &sohoa_engine::sao_y_options(&agency))?;
         let mut config = e.vault_config()?;
         if training && config.agency_code.is_none() {

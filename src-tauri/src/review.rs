@@ -77,7 +77,7 @@ pub async fn rescan_page(
     let stop = stop.flag();
     guarded("rescan_page", &state, move |e| {
         let (mut scanner, settings) =
-            sohoa_engine::open_scanner(worker_command(), &device, &preset, Some(1))?;
+            sohoa_engine::open_scanner(e.data_dir(), worker_command(), &device, &preset, Some(1))?;
         Ok(e.rescan_page(
             &record,
             ordinal,

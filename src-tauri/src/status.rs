@@ -99,7 +99,7 @@ pub fn start(app: AppHandle, engine: Arc<Engine>, feed: Arc<StatusFeed>, trainin
                 if Instant::now() >= scanner_due {
                     // Shown as "checking" first: discovery can take seconds.
                     publish(&app, &feed, &engine, training, &scanner, &token);
-                    scanner = sohoa_engine::scanner_status(worker_command());
+                    scanner = sohoa_engine::scanner_status(engine.data_dir(), worker_command());
                     scanner_due = Instant::now() + SCANNER_REFRESH;
                 }
                 if Instant::now() >= token_due {

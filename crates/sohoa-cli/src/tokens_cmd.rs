@@ -52,23 +52,19 @@ pub fn tokens(
             Err(e) => report_sign_error(&e, json),
         });
     }
-    let (readers, pcsc_error) = match sohoa_sign::piv::list_readers() {
+    // The same probe as the app's status bar and token list (sohoa_engine::probe_devices).
+    let probe = sohoa_engine::probe_devices(modules);
+    let (readers, pcsc_error) = match probe.readers {
         Ok(r) => (r, None),
         Err(e) => (Vec::new(), Some(e)),
     };
-    let paths: Vec<PathBuf> = if modules.is_empty() {
-        sohoa_sign::pkcs11::installed_modules()
-    } else {
-        modules.to_vec()
-    };
-    let mut tokens = Vec::new();
-    let mut module_errors = Vec::new();
-    for p in &paths {
-        match sohoa_sign::pkcs11::list_tokens(p) {
-            Ok(t) => tokens.extend(t),
-            Err(e) => module_errors.push((p.display().to_string(), e)),
-        }
-    }
+    let paths = probe.modules;
+    let tokens = probe.tokens;
+    let module_errors: Vec<(String, SignError)> = probe
+        .module_errors
+        .into_iter()
+        .map(|(p, e)| (p.display().to_string(), e))
+        .collect();
     if json {
         print_json(&json!({
             "readers": readers,

@@ -96,6 +96,10 @@ pub enum EngineError {
     Setting { field: &'static str, reason: String },
     #[error(transparent)]
     Report(#[from] crate::ReportError),
+    #[error(transparent)]
+    Trust(#[from] crate::TrustError),
+    #[error(transparent)]
+    Preset(#[from] crate::PresetError),
     /// The scanned card carried no readable QR code or MRZ.
     #[error("no ID card code could be read from the scan")]
     CardNotRead,
@@ -156,6 +160,8 @@ impl EngineError {
             EngineError::Card(_) => ErrorClass::Io,
             EngineError::Suggest(_) => ErrorClass::Integrity,
             EngineError::Report(e) => e.class(),
+            EngineError::Trust(e) => e.class(),
+            EngineError::Preset(e) => e.class(),
             EngineError::UnknownRole(_)
             | EngineError::InvalidLogin
             | EngineError::InvalidDisplayName
@@ -208,6 +214,8 @@ impl EngineError {
             EngineError::Card(_) => "card.reader",
             EngineError::Suggest(_) => "suggest.failed",
             EngineError::Report(e) => e.code(),
+            EngineError::Trust(e) => e.code(),
+            EngineError::Preset(e) => e.code(),
         }
     }
 
@@ -285,6 +293,8 @@ impl EngineError {
             EngineError::Card(why) => format!("Không đọc được thẻ: {why}"),
             EngineError::Suggest(why) => format!("Không lập được gợi ý trường từ chữ đã nhận dạng: {why}"),
             EngineError::Report(e) => e.message_vi(),
+            EngineError::Trust(e) => e.message_vi(),
+            EngineError::Preset(e) => e.message_vi(),
         }
     }
 }

@@ -8,6 +8,7 @@
 mod access;
 mod accounts;
 mod acting;
+mod atomic;
 mod backup;
 mod batch;
 mod card;
@@ -26,12 +27,15 @@ mod records;
 mod report_error;
 mod review;
 mod scan;
+mod scan_presets;
 mod scanners;
 mod settings;
 mod signing;
+mod signing_tokens;
 mod stats;
 mod stats_year;
 mod suggest;
+mod trust_admin;
 mod vault;
 mod views;
 mod xlsx_export;
@@ -56,8 +60,8 @@ pub use batch::{
 pub use card::CardReading;
 pub use config::EngineConfig;
 pub use desk_status::{
-    ScannerState, ScannerStatus, TOKEN_PROBE_TIMEOUT, TokenState, TokenStatus, VaultStatus, scanner_status,
-    summarize_tokens, token_status,
+    DeviceProbe, ScannerState, ScannerStatus, TOKEN_PROBE_TIMEOUT, TokenState, TokenStatus, VaultStatus,
+    probe_devices, scanner_status, summarize_tokens, token_status,
 };
 pub use doctor::{Check, CheckStatus, DoctorOptions, DoctorReport, StatusCounts, run_doctor};
 pub use error::{EngineError, ErrorClass, FileProblem};
@@ -75,10 +79,17 @@ pub use review::{
     sample_size,
 };
 pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
+pub use scan_presets::{
+    Preset, PresetError, PresetOrigin, ScanPresets, desk_profiles_dir, desk_worker, scan_profiles,
+    validate_presets,
+};
 pub use scanners::{ScanPreset, ScannerChoices, open_scanner, scanner_choices};
 pub use settings::DeskSettings;
 pub use signing::{
     RecordSignOptions, SIGNED_COPY_NAME, SignRecordReport, open_trusted_signer, sao_y_options,
+};
+pub use signing_tokens::{
+    SigningToken, SigningTokens, TokenCertificate, TokenKind, TokenModule, list_signing_tokens,
 };
 pub use sohoa_imaging::Verdict as QualityVerdict;
 pub use sohoa_ocr::OcrConfig;
@@ -99,6 +110,9 @@ pub use stats::{
     YearProgress,
 };
 pub use suggest::{Attention, FieldSuggestion, FieldSuggestions, LOW_WORD_CONFIDENCE, PageSpot, WeakWord};
+pub use trust_admin::{
+    EXPIRING_DAYS, TrustCertificate, TrustError, TrustSource, desk_trust_dir, desk_trust_store,
+};
 pub use vault::{EnqueueReport, Skipped};
 pub use views::{
     FieldView, FileView, HistoryView, ImportReport, RecordDetail, RecordQuery, RecordSummary, VersionView,

@@ -2,10 +2,10 @@
 //! officer picks "Tờ khai CMND" rather than dpi and colour), and a device opened with a preset's settings.
 //! `sohoa scan` builds the same things from its arguments.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
-use sohoa_scan::profile::Profiles;
 use sohoa_scan::registry::default_registry;
 use sohoa_scan::worker::WorkerCommand;
 use sohoa_scan::{Device, DeviceInfo, ScanSettings, Source};
@@ -29,10 +29,13 @@ pub struct ScannerChoices {
 }
 
 /// Every device the drivers find (native ones through `worker`), the demo scanner included, and the
-/// presets, from one reading of the scanner profiles. A driver that fails is logged and left out: the
+/// presets, from one reading of the desk's scanner profiles ([`crate::scan_profiles`] of `data_dir`). A driver that fails is logged and left out: the
 /// others still work.
-pub fn scanner_choices(worker: Option<WorkerCommand>) -> Result<ScannerChoices, ScanRecordError> {
-    let profiles = Arc::new(Profiles::from_env()?);
+pub fn scanner_choices(
+    data_dir: &Path,
+    worker: Option<WorkerCommand>,
+) -> Result<ScannerChoices, ScanRecordError> {
+    let profiles = Arc::new(crate::scan_profiles(data_dir)?);
     let presets = profiles
         .presets
         .iter()
@@ -43,7 +46,7 @@ pub fn scanner_choices(worker: Option<WorkerCommand>) -> Result<ScannerChoices, 
             legal_copy: p.legal_copy,
         })
         .collect();
-    let found = default_registry(worker, profiles).discover();
+    let found = default_registry(crate::scan_presets::desk_worker(data_dir, worker), profiles).discover();
     for (driver, e) in &found.failures {
         tracing::warn!(driver = ?driver, code = e.code(), "scanner driver failed during discovery");
     }
@@ -58,15 +61,17 @@ pub fn scanner_choices(worker: Option<WorkerCommand>) -> Result<ScannerChoices, 
 /// scans the fronts: refusing would leave the officer with no way to scan at all, and the record's sheet
 /// count check shows the missing backs.
 pub fn open_scanner(
+    data_dir: &Path,
     worker: Option<WorkerCommand>,
     device: &str,
     preset: &str,
     max_pages: Option<u32>,
 ) -> Result<(Box<dyn Device>, ScanSettings), ScanRecordError> {
-    let profiles = Arc::new(Profiles::from_env()?);
+    let profiles = Arc::new(crate::scan_profiles(data_dir)?);
     let mut settings = profiles.preset(preset)?.settings();
     settings.max_pages = max_pages.filter(|n| *n > 0);
-    let opened = default_registry(worker, profiles).open(device)?;
+    let opened =
+        default_registry(crate::scan_presets::desk_worker(data_dir, worker), profiles).open(device)?;
     let info = opened.info();
     if settings.source == Source::AdfDuplex && !info.duplex && info.sources.contains(&Source::Adf) {
         tracing::info!(preset, "one-sided feeder: scanning fronts only");

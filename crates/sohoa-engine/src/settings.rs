@@ -47,6 +47,37 @@ fn trimmed(v: &Option<String>) -> Option<String> {
         .map(sohoa_core::text::nfc)
 }
 
+/// A `pkcs11:MODULE` key must name a library that is there: a typo in the path otherwise shows only at the
+/// counter, as a signature that cannot start. `auto` passes (the signer probes); a short name (`opensc`,
+/// `softhsm`) is checked as the path it stands for.
+fn check_module_path(key: &str) -> Result<(), EngineError> {
+    let spec = key.parse::<sohoa_sign::KeySpec>().map_err(|_| {
+        bad(
+            "sign_key",
+            "dạng pkcs11:MODULE[#nhãn], piv[:ĐẦU ĐỌC] hoặc p12:TỆP",
+        )
+    })?;
+    if let sohoa_sign::KeySpec::Pkcs11 {
+        module: sohoa_sign::ModuleChoice::Path(path),
+        ..
+    } = spec
+    {
+        if !path.exists() {
+            return Err(bad(
+                "sign_key",
+                &format!("không có tệp trình điều khiển PKCS#11 {}", path.display()),
+            ));
+        }
+        if !path.is_file() {
+            return Err(bad(
+                "sign_key",
+                &format!("{} không phải là tệp trình điều khiển PKCS#11", path.display()),
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl DeskSettings {
     /// Checks every field; the first problem names the field so the form can point at it.
     pub fn validate(&self) -> Result<(), EngineError> {
@@ -89,6 +120,9 @@ impl DeskSettings {
                 "sign_key",
                 "dạng pkcs11:MODULE[#nhãn], piv[:ĐẦU ĐỌC] hoặc p12:TỆP",
             ));
+        }
+        if let Some(key) = trimmed(&self.sign_key) {
+            check_module_path(&key)?;
         }
         if self.yearly_target.is_some_and(|t| t == 0 || t > 10_000_000) {
             return Err(bad("yearly_target", "từ 1 đến 10 000 000 hồ sơ"));
@@ -230,6 +264,27 @@ mod tests {
             field(with(|s| s.sign_key = Some("/usr/lib/x.so".into()))),
             "sign_key"
         );
+        assert_eq!(
+            field(with(
+                |s| s.sign_key = Some("pkcs11:/usr/lib/khong-co/libtoken.so#CA".into())
+            )),
+            "sign_key"
+        );
+        let key = |k: String| DeskSettings {
+            sign_key: Some(k),
+            ..DeskSettings::default()
+        };
+        let dir = std::env::temp_dir();
+        assert_eq!(field(key(format!("pkcs11:{}", dir.display()))), "sign_key");
+        let module = tempfile::NamedTempFile::new().unwrap();
+        assert!(
+            key(format!("pkcs11:{}#CA-XA", module.path().display()))
+                .validate()
+                .is_ok()
+        );
+        for ok in ["pkcs11:auto", "pkcs11:", "piv", "piv:ACS ACR39U", "p12:dev.p12"] {
+            assert!(key(ok.to_owned()).validate().is_ok(), "{ok}");
+        }
         assert_eq!(field(with(|s| s.yearly_target = Some(0))), "yearly_target");
         assert_eq!(field(with(|s| s.sample_share = Some(1.5))), "sample_share");
         assert_eq!(field(with(|s| s.sample_share = Some(f64::NAN))), "sample_share");

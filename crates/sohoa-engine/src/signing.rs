@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 use sohoa_pdf::{CopyForm, SignOptions};
-use sohoa_sign::{KeySpec, Pin, Signer, TrustStore};
+use sohoa_sign::{KeySpec, Pin, Signer};
 
 use crate::{Engine, EngineError, RecordPdfError};
 
@@ -101,10 +101,14 @@ impl Engine {
 }
 
 /// Opens the signing key named by `key` with `pin`, checked against the trust anchors (`SOHOA_TRUST_DIR`
-/// or the installed trust directory) before the PIN signs anything.
-pub fn open_trusted_signer(key: &str, pin: String) -> Result<Box<dyn Signer>, RecordPdfError> {
+/// or the installed trust directory, plus the desk's `<data_dir>/trust`) before the PIN signs anything.
+pub fn open_trusted_signer(
+    data_dir: &std::path::Path,
+    key: &str,
+    pin: String,
+) -> Result<Box<dyn Signer>, RecordPdfError> {
     let spec: KeySpec = key.parse()?;
-    let store = TrustStore::load_dir(&sohoa_sign::trust::default_trust_dir())?;
+    let store = crate::desk_trust_store(data_dir)?;
     Ok(sohoa_sign::open_signer(&spec, Pin::new(pin), &store)?)
 }
 

@@ -24,7 +24,7 @@ fn scanned_pages_land_at_the_start_in_the_middle_and_at_the_end_as_one_version_e
     let scan_at = |at: Option<u32>, dpi: u32, sheets: u32| {
         let versions = e.record_detail(&id).unwrap().versions.len();
         let (mut dev, mut settings) =
-            sohoa_engine::open_scanner(None, scanner, "cmnd-form", Some(sheets)).unwrap();
+            sohoa_engine::open_scanner(engine.data_dir(), None, scanner, "cmnd-form", Some(sheets)).unwrap();
         settings.dpi = dpi;
         let report = e
             .scan_into_record_at(&id, at, dev.as_mut(), &settings, None, &never, |_| {})
@@ -85,7 +85,8 @@ fn a_position_past_the_end_is_refused_before_a_sheet_is_pulled() {
     let scanner = sane_test_scanner(d.path(), 100);
     let e = engine.acting(&officer);
     let id = record_with_pages(&engine, &officer, d.path(), &residence(), 1, 2);
-    let (mut dev, settings) = sohoa_engine::open_scanner(None, scanner, "cmnd-form", Some(1)).unwrap();
+    let (mut dev, settings) =
+        sohoa_engine::open_scanner(engine.data_dir(), None, scanner, "cmnd-form", Some(1)).unwrap();
     let mut pulled = 0;
     let err = e
         .scan_into_record_at(

@@ -65,7 +65,8 @@ fn an_officer_scans_from_the_demo_scanner_and_gets_thumbnails_and_full_pages() {
         .create_record(&residence())
         .unwrap_or_else(|err| panic!("{} {}", err.code(), err.message_vi()));
     let id = rec.summary.id;
-    let (mut dev, settings) = sohoa_engine::open_scanner(None, scanner, "cmnd-form", Some(2)).unwrap();
+    let (mut dev, settings) =
+        sohoa_engine::open_scanner(engine.data_dir(), None, scanner, "cmnd-form", Some(2)).unwrap();
     let mut seen = 0;
     let go_on = AtomicBool::new(false);
     let report = e
@@ -106,7 +107,8 @@ fn an_officer_scans_from_the_demo_scanner_and_gets_thumbnails_and_full_pages() {
 fn a_supervisor_may_look_at_pages_but_not_scan() {
     let (d, engine, supervisor) = engine_with(Role::Supervisor);
     let scanner = sane_test_scanner(d.path(), 200);
-    let (mut dev, settings) = sohoa_engine::open_scanner(None, scanner, "cmnd-form", Some(1)).unwrap();
+    let (mut dev, settings) =
+        sohoa_engine::open_scanner(engine.data_dir(), None, scanner, "cmnd-form", Some(1)).unwrap();
     let err = engine
         .acting(&supervisor)
         .scan_into_record(
@@ -119,7 +121,7 @@ fn a_supervisor_may_look_at_pages_but_not_scan() {
         )
         .unwrap_err();
     assert_eq!(err.code(), "auth.forbidden");
-    let unknown = sohoa_engine::open_scanner(None, scanner, "khong-co", None)
+    let unknown = sohoa_engine::open_scanner(engine.data_dir(), None, scanner, "khong-co", None)
         .err()
         .unwrap();
     assert_eq!(unknown.code(), "profile.unknown_preset");
@@ -132,7 +134,8 @@ fn the_officer_stops_the_feeder_and_keeps_the_pages_scanned() {
     let e = engine.acting(&officer);
     let rec = e.create_record(&residence()).unwrap();
     // A feeder of 10 sheets; "Dừng" is pressed while the second page comes in.
-    let (mut dev, settings) = sohoa_engine::open_scanner(None, scanner, "cmnd-form", None).unwrap();
+    let (mut dev, settings) =
+        sohoa_engine::open_scanner(engine.data_dir(), None, scanner, "cmnd-form", None).unwrap();
     let stop = AtomicBool::new(false);
     let report = e
         .scan_into_record(&rec.summary.id, dev.as_mut(), &settings, None, &stop, |p| {

@@ -108,7 +108,8 @@ fn a_rejected_page_goes_back_to_its_officer_who_rescans_it_and_the_record_waits_
     let scanner = sane_test_scanner(d.dir.path());
     let (officer, boss) = (d.engine.acting(&d.officer), d.engine.acting(&d.supervisor));
     let id = officer.create_record(&residence()).unwrap().summary.id;
-    let (mut dev, mut settings) = sohoa_engine::open_scanner(None, scanner, "cmnd-form", Some(3)).unwrap();
+    let (mut dev, mut settings) =
+        sohoa_engine::open_scanner(d.engine.data_dir(), None, scanner, "cmnd-form", Some(3)).unwrap();
     settings.dpi = 200;
     let never = AtomicBool::new(false);
     let scanned = officer
@@ -242,7 +243,8 @@ fn a_rejected_page_goes_back_to_its_officer_who_rescans_it_and_the_record_waits_
     );
 
     // The officer rescans page 2 at a higher resolution: one sheet, in place of page 2.
-    let (mut dev, mut settings) = sohoa_engine::open_scanner(None, scanner, "cmnd-form", None).unwrap();
+    let (mut dev, mut settings) =
+        sohoa_engine::open_scanner(d.engine.data_dir(), None, scanner, "cmnd-form", None).unwrap();
     settings.dpi = 300;
     let report = officer
         .rescan_page(&id, 3, dev.as_mut(), &settings, Some("cmnd-form"), &never)

@@ -5,11 +5,11 @@
 //! the token probe runs on its own thread with a deadline: a late answer makes the cell say "unavailable"
 //! for one refresh instead of freezing the status bar.
 
+mod probe;
 mod scanner;
 mod token;
 
 use std::path::PathBuf;
-use std::sync::mpsc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -17,6 +17,8 @@ use serde::Serialize;
 
 use crate::{Engine, EngineError};
 
+pub(crate) use probe::probe_with_deadline;
+pub use probe::{DeviceProbe, probe_devices};
 pub use scanner::{ScannerState, ScannerStatus, scanner_status};
 pub use token::summarize as summarize_tokens;
 
@@ -67,46 +69,15 @@ pub const TOKEN_PROBE_TIMEOUT: Duration = Duration::from_secs(4);
 /// known vendor module that is installed when `modules` is empty).
 pub fn token_status(modules: &[PathBuf]) -> TokenStatus {
     let now = Utc::now();
-    let modules = if modules.is_empty() {
-        sohoa_sign::pkcs11::installed_modules()
-    } else {
-        modules.to_vec()
-    };
-    let (tx, rx) = mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("sohoa-token-probe".to_owned())
-        .spawn(move || {
-            let readers = sohoa_sign::piv::list_readers();
-            let tokens: Vec<_> = modules
-                .iter()
-                .filter_map(|m| match sohoa_sign::pkcs11::list_tokens(m) {
-                    Ok(t) => Some(t),
-                    Err(e) => {
-                        tracing::debug!(module = %m.display(), code = e.code(), "PKCS#11 module not usable");
-                        None
-                    }
-                })
-                .flatten()
-                .collect();
-            let _ = tx.send((readers, tokens));
-        });
-    if let Err(e) = spawned {
-        tracing::warn!(error = %e, "token probe thread not started");
-        return summarize_tokens(&Err(sohoa_sign::SignError::Device(e.to_string())), &[], now);
-    }
-    match rx.recv_timeout(TOKEN_PROBE_TIMEOUT) {
-        Ok((readers, tokens)) => summarize_tokens(&readers, &tokens, now),
-        Err(_) => {
-            // The probe thread is left to finish on its own: middleware calls cannot be interrupted safely.
-            tracing::warn!("token probe missed its deadline");
-            summarize_tokens(
-                &Err(sohoa_sign::SignError::PcscUnavailable(
-                    "probe timed out".to_owned(),
-                )),
-                &[],
-                now,
-            )
-        }
+    match probe::probe_with_deadline(modules, TOKEN_PROBE_TIMEOUT) {
+        Some(p) => summarize_tokens(&p.readers, &p.tokens, now),
+        None => summarize_tokens(
+            &Err(sohoa_sign::SignError::PcscUnavailable(
+                "probe timed out".to_owned(),
+            )),
+            &[],
+            now,
+        ),
     }
 }
 

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use serde::Serialize;
-use sohoa_scan::profile::Profiles;
 use sohoa_scan::registry::{DEMO_ID, Discovery, default_registry};
 use sohoa_scan::worker::WorkerCommand;
 
@@ -42,9 +41,12 @@ pub struct ScannerStatus {
 
 /// Discovers devices through every driver; native drivers run in `worker` (a crashing vendor driver must
 /// not take the app down), or in-process when it is `None`.
-pub fn scanner_status(worker: Option<WorkerCommand>) -> ScannerStatus {
-    match Profiles::from_env() {
-        Ok(p) => summarize(&default_registry(worker, Arc::new(p)).discover()),
+pub fn scanner_status(data_dir: &std::path::Path, worker: Option<WorkerCommand>) -> ScannerStatus {
+    match crate::scan_profiles(data_dir) {
+        Ok(p) => {
+            let worker = crate::scan_presets::desk_worker(data_dir, worker);
+            summarize(&default_registry(worker, Arc::new(p)).discover())
+        }
         Err(e) => {
             tracing::warn!(code = e.code(), "scanner profiles unreadable");
             ScannerStatus {

@@ -21,7 +21,9 @@ const QUICK: Duration = Duration::from_secs(5);
 pub(super) fn specs(o: &DoctorOptions, vault: Result<VaultConfig, VaultError>, training: bool) -> Vec<Spec> {
     let data = o.data_dir.clone();
     let data2 = o.data_dir.clone();
+    let data3 = o.data_dir.clone();
     let trust = o.trust_dir.clone();
+    let desk_trust = crate::desk_trust_dir(&o.data_dir);
     let worker = o.scan_worker.clone();
     let vault_timeout = o.vault_timeout;
     vec![
@@ -33,7 +35,7 @@ pub(super) fn specs(o: &DoctorOptions, vault: Result<VaultConfig, VaultError>, t
             ocr,
         ),
         spec("scan.devices", "Máy quét", "Scanners", o.timeout, move || {
-            devices::scanners(worker)
+            devices::scanners(&data3, worker)
         }),
         spec(
             "pcsc.service",
@@ -54,7 +56,7 @@ pub(super) fn specs(o: &DoctorOptions, vault: Result<VaultConfig, VaultError>, t
             "Chứng thư gốc tin cậy",
             "Trust anchors",
             QUICK,
-            move || anchors(&trust, training),
+            move || anchors(&trust, &desk_trust, training),
         ),
         spec(
             "data_dir.writable",
@@ -154,7 +156,8 @@ fn ocr() -> Outcome {
     Outcome::ok(format!("vie and osd load from {}", dir.display())).with_data(data)
 }
 
-fn anchors(dir: &Path, training: bool) -> Outcome {
+/// The installed directory and the desk's own (`<data>/trust`, managed from the administrator's screen).
+fn anchors(dir: &Path, desk: &Path, training: bool) -> Outcome {
     let status = if training {
         CheckStatus::Warn
     } else {
@@ -162,24 +165,25 @@ fn anchors(dir: &Path, training: bool) -> Outcome {
     };
     let fix_vi = format!(
         "Cài chứng thư gốc của Ban Cơ yếu Chính phủ (RootCA chuyên dùng Chính phủ G2) và Vietnam National Root CA vào {} \
-         (xem assets/trust/README.md), đối chiếu dấu vân tay SHA-256 với trang của nơi phát hành; hoặc đặt SOHOA_TRUST_DIR",
+         (xem assets/trust/README.md) hoặc từ màn hình Quản trị › Chứng thư tin cậy, đối chiếu dấu vân tay SHA-256 với trang của nơi phát hành; hoặc đặt SOHOA_TRUST_DIR",
         dir.display()
     );
     let fix_en = format!(
         "Install the Government Cipher Committee root (RootCA chuyên dùng Chính phủ G2) and the Vietnam National Root CA \
-         into {} (see assets/trust/README.md), checking each SHA-256 fingerprint against the issuer; or set SOHOA_TRUST_DIR",
+         into {} (see assets/trust/README.md) or from Administration › Trust anchors, checking each SHA-256 fingerprint against the issuer; or set SOHOA_TRUST_DIR",
         dir.display()
     );
-    match sohoa_sign::TrustStore::load_dir(dir) {
+    match crate::trust_admin::trust_store_from(dir, desk) {
         Ok(store) if store.anchor_count() > 0 => Outcome::ok(format!(
-            "{} trust anchor(s) loaded from {}",
+            "{} trust anchor(s) loaded from {} and {}",
             store.anchor_count(),
-            dir.display()
+            dir.display(),
+            desk.display()
         ))
-        .with_data(json!({"dir": dir, "anchors": store.anchor_count()})),
+        .with_data(json!({"dir": dir, "desk_dir": desk, "anchors": store.anchor_count()})),
         Ok(_) => Outcome::bad(
             status,
-            format!("no self-signed anchor in {}", dir.display()),
+            format!("no self-signed anchor in {} or {}", dir.display(), desk.display()),
             &fix_vi,
             &fix_en,
         ),

@@ -6,25 +6,25 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde_json::json;
-use sohoa_scan::profile::Profiles;
 use sohoa_scan::registry::{DEMO_ID, default_registry};
 use sohoa_scan::worker::WorkerCommand;
 use sohoa_sign::SignError;
 
 use super::{CheckStatus, Outcome};
 
-pub(super) fn scanners(worker: Option<WorkerCommand>) -> Outcome {
-    let profiles = match Profiles::from_env() {
+pub(super) fn scanners(data_dir: &std::path::Path, worker: Option<WorkerCommand>) -> Outcome {
+    let profiles = match crate::scan_profiles(data_dir) {
         Ok(p) => p,
         Err(e) => {
             return Outcome::bad(
                 CheckStatus::Fail,
                 e.to_string(),
-                "Tệp cấu hình máy quét (SOHOA_SCANNER_PROFILES) bị lỗi: sửa theo thông báo hoặc bỏ biến này",
-                "The scanner profiles (SOHOA_SCANNER_PROFILES) are broken: fix them or unset the variable",
+                "Tệp cấu hình máy quét (SOHOA_SCANNER_PROFILES hoặc mẫu quét của máy trong thư mục dữ liệu) bị lỗi: sửa theo thông báo ở màn hình Quản trị › Mẫu quét hoặc bỏ biến này",
+                "The scanner profiles (SOHOA_SCANNER_PROFILES or the desk presets in the data directory) are broken: fix them in Administration › Scan presets or unset the variable",
             );
         }
     };
+    let worker = crate::scan_presets::desk_worker(data_dir, worker);
     let found = default_registry(worker, Arc::new(profiles)).discover();
     let mut per_driver: BTreeMap<String, u32> = BTreeMap::new();
     for d in &found.devices {

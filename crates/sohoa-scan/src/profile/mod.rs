@@ -8,7 +8,7 @@ mod sources;
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub use error::{Decree30Reason, ProfileError};
 pub use sources::SourceNames;
@@ -64,8 +64,9 @@ fn yes() -> bool {
     true
 }
 
-/// A document type's scan settings.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// A document type's scan settings. Serialize too: the administrator edits the desk's presets in the app and
+/// they are written back as the same TOML.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Preset {
     pub id: String,
@@ -73,7 +74,9 @@ pub struct Preset {
     pub source: Source,
     pub mode: ColorMode,
     pub dpi: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width_mm: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height_mm: Option<f64>,
     #[serde(default = "full_scale")]
     pub scale_percent: u32,

@@ -14,6 +14,8 @@ pub struct Pkcs11Token {
     pub module: String,
     pub slot_description: String,
     pub label: String,
+    /// The token's serial number as its middleware reports it (tells two tokens of one label apart).
+    pub serial: String,
     pub manufacturer: String,
     pub model: String,
     pub pin_locked: bool,
@@ -54,6 +56,7 @@ pub fn list_tokens(path: &Path) -> Result<Vec<Pkcs11Token>, SignError> {
             module: path.display().to_string(),
             slot_description,
             label: t.label().trim().to_owned(),
+            serial: t.serial_number().trim().to_owned(),
             manufacturer: t.manufacturer_id().trim().to_owned(),
             model: t.model().trim().to_owned(),
             pin_locked: t.user_pin_locked(),

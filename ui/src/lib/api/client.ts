@@ -20,6 +20,10 @@ import type {
   ReviewRow,
   SampleDraw,
   DeskSettings,
+  Preset,
+  ScanPresets,
+  SigningTokens,
+  TrustCertificate,
   BatchReport,
   PendingDossier,
   SaveDossier,
@@ -363,4 +367,38 @@ export function importReport(name: string): Promise<ImportMetadataReport> {
 /** Scans the citizen's card with `device` and reads its QR code or MRZ; nothing is stored. */
 export function readIdCard(device: string, preset: string): Promise<CardReading> {
   return call<CardReading>("read_id_card", { device, preset });
+}
+
+/** Every certificate of the installed and the desk trust directories (administrator). */
+export function trustAnchors(): Promise<TrustCertificate[]> {
+  return call<TrustCertificate[]>("trust_anchors");
+}
+
+/** The certificates of a file before it is installed; refused for a non-certificate, an end-entity or expired one. */
+export function inspectCertificate(path: string): Promise<TrustCertificate[]> {
+  return call<TrustCertificate[]>("inspect_certificate", { path });
+}
+
+/** Installs the certificate of `path` whose SHA-256 is `fingerprint` (the value the administrator confirmed). */
+export function installTrustAnchor(path: string, fingerprint: string): Promise<TrustCertificate> {
+  return call<TrustCertificate>("install_trust_anchor", { path, fingerprint });
+}
+
+/** Removes a desk-installed certificate (the installation's own are refused). */
+export function removeTrustAnchor(fingerprint: string): Promise<void> {
+  return call<void>("remove_trust_anchor", { fingerprint });
+}
+
+/** The PKCS#11 tokens and PIV readers this desk can sign with now. */
+export function signingTokens(): Promise<SigningTokens> {
+  return call<SigningTokens>("signing_tokens");
+}
+
+export function scanPresets(): Promise<ScanPresets> {
+  return call<ScanPresets>("scan_presets");
+}
+
+/** Validated whole by the engine (Decree 30 for legal copies); returns the table as saved. */
+export function saveScanPresets(presets: Preset[]): Promise<ScanPresets> {
+  return call<ScanPresets>("save_scan_presets", { presets });
 }

@@ -576,3 +576,83 @@ export interface PageMark {
   word: PixelBox | null;
   attention: FieldSuggestion["attention"];
 }
+
+/** Where a trust certificate comes from (engine `TrustSource`). */
+export type TrustSource = "installed" | "desk" | "file";
+
+/** One certificate of the trust directories, or of a file being inspected (engine `TrustCertificate`). */
+export interface TrustCertificate {
+  file: string;
+  source: TrustSource;
+  /** Only desk-installed certificates can be removed from the app. */
+  removable: boolean;
+  subject_cn: string | null;
+  subject_o: string | null;
+  issuer_cn: string | null;
+  not_before: string;
+  not_after: string;
+  /** SHA-256, "AB:CD:…". */
+  fingerprint: string;
+  /** Self-signed root (true) or intermediate (false). */
+  anchor: boolean;
+  ca: boolean;
+  expired: boolean;
+  /** Ends within 90 days. */
+  expiring: boolean;
+}
+
+/** A certificate on a signing device that may sign documents (engine `TokenCertificate`). */
+export interface TokenCertificate {
+  holder: string | null;
+  issuer: string;
+  not_after: string;
+  days_left: number;
+  expired: boolean;
+}
+
+/** A PKCS#11 token or PIV reader the desk can sign with (engine `SigningToken`). */
+export interface SigningToken {
+  kind: "pkcs11" | "piv";
+  /** The `sign_key` setting that selects this device. */
+  sign_key: string;
+  label: string;
+  serial: string | null;
+  module: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  card_present: boolean;
+  pin_locked: boolean;
+  certificates: TokenCertificate[];
+}
+
+export interface SigningTokens {
+  modules: { path: string; error: string | null; error_code: string | null }[];
+  tokens: SigningToken[];
+  pcsc_error: string | null;
+  timed_out: boolean;
+}
+
+export type ScanSource = "flatbed" | "adf" | "adf-duplex";
+export type ColorMode = "color" | "gray" | "bw";
+
+/** A document type's scan settings (sohoa-scan `Preset`, field names as in presets.toml). */
+export interface Preset {
+  id: string;
+  name_vi: string;
+  source: ScanSource;
+  mode: ColorMode;
+  dpi: number;
+  width_mm?: number | null;
+  height_mm?: number | null;
+  scale_percent: number;
+  legal_copy: boolean;
+}
+
+/** The desk's presets and where they come from (engine `ScanPresets`). */
+export interface ScanPresets {
+  presets: Preset[];
+  /** "environment": SOHOA_SCANNER_PROFILES is set and wins over a saved table. */
+  origin: "builtin" | "desk" | "environment";
+  /** Preset ids the batch profiles scan with: their rows cannot be removed. */
+  required: string[];
+}
