@@ -19,8 +19,9 @@ declare -A GROUPS_PKGS=(
   # qpdf, pikepdf) and the benchmark anchors (unpaper, OCRmyPDF); python3-venv hosts pyHanko (PyPI only).
   # debootstrap builds the clean Debian 12 root the .deb is installed into (installer/deb-test.sh), which
   # also checks the Windows bundle configuration against the Tauri CLI's schema (python3-jsonschema).
-  # python3-openpyxl reads the supervisor's Excel export as an outside reader.
-  [test]="xvfb xauth webkit2gtk-driver sqlite3 procps softhsm2 vsmartcard-vpcd poppler-utils qpdf python3-pikepdf unpaper ocrmypdf python3-venv fonts-liberation2 debootstrap python3-jsonschema python3-openpyxl"
+  # python3-openpyxl reads the supervisor's Excel export as an outside reader; openssl makes the extra root
+  # certificate the administrator installs in the desktop test.
+  [test]="xvfb xauth webkit2gtk-driver sqlite3 procps softhsm2 vsmartcard-vpcd poppler-utils qpdf python3-pikepdf unpaper ocrmypdf python3-venv fonts-liberation2 debootstrap python3-jsonschema python3-openpyxl openssl"
 )
 
 groups=("$@")

@@ -733,6 +733,66 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     assert.equal(refused.error.code, "auth.forbidden");
   });
 
+  it("lets the administrator install a trust anchor by its fingerprint, see the signing token and add a scan preset", async () => {
+    await signOut();
+    await signInAs("quantri");
+    await wd.click(await wd.find(tid("settings-button")));
+    await wd.waitFor(async () => (await wd.findAll(tid("settings-view"))).length === 1, { what: "settings screen" });
+    const fingerprints = () =>
+      wd.execute(`return [...document.querySelectorAll('[data-testid="trust-row"]')].map((r) => r.dataset.fingerprint.toUpperCase());`);
+    // The test PKI's root (the installed directory) is listed; the extra root is not, until installed.
+    await wd.waitFor(async () => (await fingerprints()).length >= 1, { what: "the installed trust anchors" });
+    const fp = requiredEnv("SOHOA_E2E_EXTRA_CA_FP").toUpperCase();
+    assert.equal((await fingerprints()).includes(fp), false);
+    await wd.sendKeys(await wd.find(tid("trust-path")), requiredEnv("SOHOA_E2E_EXTRA_CA"));
+    await wd.click(await wd.find(tid("trust-inspect")));
+    const shown = await wd.waitFor(async () => (await wd.findAll(tid("trust-candidate-fp")))[0] ?? false, { what: "the fingerprint shown" });
+    assert.equal((await wd.text(shown)).toUpperCase(), fp, "the same fingerprint as openssl's");
+    assert.match(await cellText("trust-candidate"), /Root CA tập huấn bổ sung/);
+    await shot("22b-trust-inspected");
+    await wd.click(await wd.find(tid("trust-install")));
+    await wd.waitFor(async () => (await fingerprints()).includes(fp), { what: "the extra root installed" });
+    // The SoftHSM2 token the desk signs with, found by the engine's device probe, with its certificate holder.
+    const token = await wd.waitFor(async () => (await wd.findAll(tid("token-row")))[0] ?? false, { what: "the signing token", timeoutMs: 30_000 });
+    assert.match(await wd.attribute(token, "data-sign-key"), /VAN THU TAP HUAN/);
+    assert.match(await cellText("token-holder"), /Văn thư Công an xã Tập Huấn/);
+    // A desk preset: a legal copy at 150 dpi breaks Decree 30 and is shown on the row; at 300 dpi it is saved.
+    const rowsBefore = (await wd.findAll(tid("preset-row"))).length;
+    await wd.click(await wd.find(tid("preset-add")));
+    await wd.waitFor(async () => (await wd.findAll(tid("preset-row"))).length === rowsBefore + 1, { what: "a new preset row" });
+    const last = async (id) => (await wd.findAll(tid(id))).at(-1);
+    const set = async (id, value) => {
+      const el = await last(id);
+      await wd.clear(el);
+      await wd.sendKeys(el, value);
+    };
+    await set("preset-id", "giay-khai-sinh");
+    await set("preset-name", "Giấy khai sinh (A4, màu)");
+    await set("preset-dpi", "150");
+    await wd.waitFor(async () => /200/.test((await wd.execute(`return [...document.querySelectorAll('[data-testid="preset-problem"]')].map((p) => p.textContent).join(" ");`)) ?? ""), {
+      what: "the Decree 30 problem on the row",
+    });
+    await shot("22c-preset-refused");
+    await set("preset-dpi", "300");
+    await wd.click(await wd.find(tid("presets-save")));
+    await wd.waitFor(async () => (await wd.findAll(tid("presets-saved"))).length === 1, { what: "presets saved" });
+    const offered = await invokeDirect("list_scanners");
+    assert.equal(offered.ok, true, JSON.stringify(offered.error));
+    assert.ok(offered.value.presets.some((p) => p.id === "giay-khai-sinh" && p.dpi === 300), "the counter offers the new preset");
+    await shot("22d-admin-sections");
+    // A desk-installed anchor can be removed again; the shipped one cannot.
+    const row = `[data-testid="trust-row"][data-fingerprint="${await wd.execute(`return [...document.querySelectorAll('[data-testid="trust-row"]')].map((r) => r.dataset.fingerprint).find((f) => f.toUpperCase() === arguments[0]);`, [fp])}"]`;
+    await wd.click(await wd.find(`${row} [data-testid="trust-remove"]`));
+    await wd.click(await wd.waitFor(async () => (await wd.findAll(tid("trust-remove-yes")))[0] ?? false, { what: "removal asked" }));
+    await wd.waitFor(async () => !(await fingerprints()).includes(fp), { what: "the extra root removed" });
+    await wd.click(await wd.find(tid("settings-back")));
+    await signOut();
+    await signInAs("canbo");
+    const refused = await invokeDirect("install_trust_anchor", { path: requiredEnv("SOHOA_E2E_EXTRA_CA"), fingerprint: fp });
+    assert.equal(refused.ok, false);
+    assert.equal(refused.error.code, "auth.forbidden");
+  });
+
   it("identifies the owner from the citizen's CCCD card: its QR code fills the reception form", async () => {
     await signOut();
     await signInAs("canbo");

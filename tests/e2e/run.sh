@@ -76,6 +76,15 @@ export SOHOA_E2E_CARD="$work/cccd-front.png"
 # The same citizen's filled-in CMND application form (A4, 300 dpi), for the field suggestions after OCR.
 "$CARGO_TARGET_DIR/debug/sohoa-test-card" "$work/to-khai-cmnd.png" --cmnd-form
 export SOHOA_E2E_FORM="$work/to-khai-cmnd.png"
+# A root certificate the administrator installs as a trust anchor from the settings screen, and its fingerprint
+# as an outside tool computes it (the app must show the same before the install is confirmed).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/extra-root.key" \
+  -subj "/CN=Root CA tập huấn bổ sung/O=Bộ Công an" -utf8 -days 3650 \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+  -out "$work/extra-root.pem" 2>/dev/null
+export SOHOA_E2E_EXTRA_CA="$work/extra-root.pem"
+SOHOA_E2E_EXTRA_CA_FP=$(openssl x509 -in "$work/extra-root.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+export SOHOA_E2E_EXTRA_CA_FP
 cat "$out/seed.json"
 
 step "a SoftHSM2 signing token with a test-PKI certificate (the app signs through real PKCS#11)"

@@ -52,13 +52,13 @@ fn a_scanned_cmnd_form_suggests_its_six_fields_with_where_they_were_read() {
     let s = desk.suggest_fields(&id).unwrap();
     assert_eq!(s.document.as_deref(), Some("cmnd-form"), "{s:#?}");
     assert_eq!((s.pages_read, s.pages_unread), (1, 0));
-    for (key, expected) in [
-        ("full_name", "Nguyễn Văn An"),
-        ("birth_date", "2003-04-05"),
-        ("sex", "nam"),
-        ("cmnd_number", "025123456"),
-        ("father_name", "Nguyễn Văn Bình"),
-        ("mother_name", "Trần Thị Cúc"),
+    for (key, expected, printed) in [
+        ("full_name", "Nguyễn Văn An", "Nguyễn Văn An"),
+        ("birth_date", "2003-04-05", "05/04/2003"),
+        ("sex", "nam", "Nam"),
+        ("cmnd_number", "025123456", "025123456"),
+        ("father_name", "Nguyễn Văn Bình", "Nguyễn Văn Bình"),
+        ("mother_name", "Trần Thị Cúc", "Trần Thị Cúc"),
     ] {
         let f = value(&s, key);
         assert_eq!(f.value, expected, "{f:#?}");
@@ -73,6 +73,11 @@ fn a_scanned_cmnd_form_suggests_its_six_fields_with_where_they_were_read() {
         );
         let weak = f.weakest.as_ref().unwrap();
         assert!(weak.bbox.centre_in(&spot.bbox), "{f:#?}");
+        // The box is the value's, not the printed label's: its weakest word is a word of the value.
+        assert!(
+            printed.split(' ').any(|w| w == weak.text),
+            "{key}: weakest {weak:?}"
+        );
     }
     assert_eq!(value(&s, "mother_name").current.as_deref(), Some("Trần Thị Cục"));
     assert_eq!(value(&s, "full_name").current.as_deref(), Some("Nguyễn Văn An"));

@@ -122,8 +122,18 @@ pub fn extract_form(page: &PageText, profile: &FormProfile, cat: &Catalogs, toda
     for zf in &profile.fields {
         let zone = zone_px(&zf.zone, page.width, page.height);
         let words: Vec<&Word> = rows(words_in(page, &zone)).into_iter().flatten().collect();
-        let (text, conf, bbox) = summarise(&words);
+        let (text, zone_conf, zone_box) = summarise(&words);
         let value = strip_label(&text, compile(zf.label.as_ref()).as_ref());
+        // Confidence and box of the value's own words (the tail the label was cut from): the printed label
+        // is read surely and would hide a weak value word, and the officer is shown where the VALUE is.
+        let n = value.split_whitespace().count();
+        let (conf, bbox) = match words.get(words.len().saturating_sub(n)..) {
+            Some(own) if n > 0 => {
+                let (_, c, b) = summarise(own);
+                (c, b)
+            }
+            _ => (zone_conf, zone_box),
+        };
         let mut f = Field::new(&zf.key, &zf.label_vi, &value, Source::Ocr)
             .with_confidence(conf)
             .with_bbox(bbox);
