@@ -110,6 +110,42 @@ fn scan_adf_to_a_folder_writes_ten_numbered_pages() {
     assert!(img.as_luma8().is_some());
 }
 
+/// The administrator's desk presets (`<data>/scanner-profiles/presets.toml`, written by the app) are the ones
+/// `sohoa scan --profile` knows on that desk.
+#[test]
+fn a_desk_preset_saved_in_the_data_directory_is_used_by_scan() {
+    let desk = Desk::new();
+    let profiles = desk.path("data/scanner-profiles");
+    std::fs::create_dir_all(&profiles).unwrap();
+    std::fs::write(
+        profiles.join("presets.toml"),
+        "[[preset]]\nid = \"giay-khai-sinh\"\nname_vi = \"Giấy khai sinh\"\nsource = \"flatbed\"\nmode = \"color\"\ndpi = 200\n\
+         width_mm = 100.0\nheight_mm = 50.0\n",
+    )
+    .unwrap();
+    let out = desk.path("out");
+    let scan = |profile: &str| {
+        desk.sohoa(&[
+            "scan",
+            "--device",
+            "test:0",
+            "--profile",
+            profile,
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+        ])
+    };
+    let o = scan("giay-khai-sinh");
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let img = image::open(out.join("page-001.png")).unwrap();
+    // 100 × 50 mm at 200 dpi, in colour.
+    assert_eq!((img.width(), img.height()), (787, 393));
+    assert!(img.as_rgb8().is_some());
+    // The desk's file replaces the built-in presets: the shipped card preset is unknown on this desk.
+    assert_eq!(scan("cccd-card").status.code(), Some(4));
+}
+
 #[test]
 fn scan_into_a_record_stores_one_version_with_every_page() {
     let desk = Desk::new();
