@@ -749,6 +749,9 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     const shown = await wd.waitFor(async () => (await wd.findAll(tid("trust-candidate-fp")))[0] ?? false, { what: "the fingerprint shown" });
     assert.equal((await wd.text(shown)).toUpperCase(), fp, "the same fingerprint as openssl's");
     assert.match(await cellText("trust-candidate"), /Root CA tập huấn bổ sung/);
+    // The administrator pastes the fingerprint the issuer publishes (here: what openssl computed).
+    await wd.sendKeys(await wd.find(tid("trust-published")), requiredEnv("SOHOA_E2E_EXTRA_CA_FP"));
+    await wd.waitFor(async () => /Khớp/.test(await cellText("trust-match")), { what: "the fingerprints compared" });
     await shot("22b-trust-inspected");
     await wd.click(await wd.find(tid("trust-install")));
     await wd.waitFor(async () => (await fingerprints()).includes(fp), { what: "the extra root installed" });

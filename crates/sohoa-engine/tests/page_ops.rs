@@ -138,6 +138,10 @@ fn a_delivered_or_information_only_record_is_not_split_and_a_supervisor_may_not_
     );
     let empty = e.create_record(&residence()).unwrap().summary.id;
     assert_eq!(code(e.split_record(&empty, 1).unwrap_err()), "pages.none");
+    // A message still waiting would send the split-off pages under this record too.
+    let waiting = record_with_pages(&engine, &officer, d.path(), &residence(), 3, 2);
+    enqueue(d.path(), &waiting);
+    assert_eq!(code(e.split_record(&waiting, 1).unwrap_err()), "pages.queued");
 
     deliver(d.path(), &id);
     let err = e.split_record(&id, 1).unwrap_err();
@@ -145,7 +149,7 @@ fn a_delivered_or_information_only_record_is_not_split_and_a_supervisor_may_not_
     assert!(err.message_vi().contains("đã gửi"), "{}", err.message_vi());
     assert_eq!(e.record_detail(&id).unwrap().versions.len(), 1);
     let live = e.list_records(&Default::default()).unwrap();
-    assert_eq!(live.len(), 5, "no half-made record left behind: {live:?}");
+    assert_eq!(live.len(), 6, "no half-made record left behind: {live:?}");
 }
 
 #[test]

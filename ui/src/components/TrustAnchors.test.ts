@@ -66,7 +66,7 @@ describe("TrustAnchors", () => {
     expect(screen.getByTestId("trust-notice").textContent).toContain("Đã gỡ");
   });
 
-  it("installs a file only after showing its fingerprint, with that exact fingerprint", async () => {
+  it("installs a file only when the fingerprint pasted from the issuer's publication matches it", async () => {
     api.trustAnchors.mockResolvedValueOnce([]);
     render(TrustAnchors);
     expect(await screen.findByTestId("trust-none")).toBeTruthy();
@@ -78,10 +78,22 @@ describe("TrustAnchors", () => {
     expect((await screen.findByTestId("trust-candidate-fp")).textContent).toBe(FP_ROOT);
     expect(api.installTrustAnchor).not.toHaveBeenCalled();
 
+    const install = screen.getByTestId("trust-install") as HTMLButtonElement;
+    expect(install.disabled).toBe(true);
+    // One character off: refused before anything is sent.
+    const pasted = screen.getByTestId("trust-published");
+    await fireEvent.input(pasted, { target: { value: FP_ROOT.slice(0, -1) + (FP_ROOT.endsWith("0") ? "1" : "0") } });
+    expect(screen.getByTestId("trust-match").textContent).toContain("Không khớp");
+    expect(install.disabled).toBe(true);
+    // The publication's own spelling (lower case, spaces) is fine.
+    const published = FP_ROOT.toLowerCase().replaceAll(":", " ");
+    await fireEvent.input(pasted, { target: { value: published } });
+    expect(install.disabled).toBe(false);
+
     api.installTrustAnchor.mockResolvedValueOnce({ ...candidate, source: "desk", removable: true });
     api.trustAnchors.mockResolvedValueOnce([{ ...candidate, source: "desk", removable: true }]);
-    await fireEvent.click(screen.getByTestId("trust-install"));
-    expect(api.installTrustAnchor).toHaveBeenCalledWith("/media/usb/rootcag2.crt", FP_ROOT);
+    await fireEvent.click(install);
+    expect(api.installTrustAnchor).toHaveBeenCalledWith("/media/usb/rootcag2.crt", published);
     await waitFor(() => expect(screen.getAllByTestId("trust-row")).toHaveLength(1));
     expect(screen.queryByTestId("trust-candidate")).toBeNull();
   });

@@ -68,6 +68,8 @@ impl Engine {
     ) -> Result<SplitReport, EngineError> {
         let row = self.paged_record(id)?;
         self.refuse_delivered(&row.id)?;
+        // A message still waiting would send every page under this record, the split-off ones included.
+        self.refuse_queued(&row.id)?;
         let files = self.current_files(&row)?;
         let pages = files.iter().filter(|f| is_page(f)).count() as u32;
         if at == 0 || at >= pages {
@@ -176,19 +178,19 @@ impl Engine {
             return Err(PageOpsError::OwnerDiffers.into());
         }
         self.refuse_delivered(&source.id)?;
-        let queued = self.store.latest_deliveries()?.into_iter().any(|d| {
-            d.record_id == source.id
-                && ![OutboxState::Acknowledged, OutboxState::FailedPermanent]
-                    .iter()
-                    .any(|s| s.as_str() == d.state)
-        });
-        if queued {
-            return Err(PageOpsError::Queued { id: source.id }.into());
-        }
-        let mut snapshot: Vec<VersionFile> = match target.current_version {
-            Some(_) => self.current_files(&target)?.iter().map(keep).collect(),
+        // A message still waiting would deliver the source after it is trashed.
+        self.refuse_queued(&source.id)?;
+        // The target may hold no page image yet (an imported PDF only): it still takes the pages.
+        let before: Vec<VersionFile> = match target.current_version {
+            Some(v) => self
+                .store
+                .version_files(&target.id, v)?
+                .iter()
+                .map(keep)
+                .collect(),
             None => Vec::new(),
         };
+        let mut snapshot = before.clone();
         snapshot.retain(|f| !(f.name == SIGNED_COPY_NAME && f.media_type == "application/pdf"));
         let incoming = self.current_files(&source)?;
         let moved = incoming.iter().filter(|f| is_page(f)).count() as u32;
@@ -230,7 +232,18 @@ impl Engine {
             "đã gộp vào hồ sơ {dst} / merged into record {dst}",
             dst = target.id
         );
-        self.store.trash(actor, &source.id, &why)?;
+        if let Err(e) = self.store.trash(actor, &source.id, &why) {
+            // The source keeps its pages: the target goes back to what it was, so a retry does not add
+            // them twice.
+            let undo = format!(
+                "hoàn tác gộp từ hồ sơ {src} / merge from record {src} undone",
+                src = short(&source.id)
+            );
+            if let Err(u) = self.store.commit_version(actor, &target.id, &before, &undo) {
+                tracing::error!(record = %target.id, error = %u, "merge into the target not undone");
+            }
+            return Err(e.into());
+        }
         tracing::info!(record = %target.id, source = %source.id, moved, "records merged");
         Ok(MergeReport {
             target_id: target.id,
@@ -258,8 +271,15 @@ impl Engine {
             if row.id == target.id || !same_owner(&target, &row) {
                 continue;
             }
+            // A candidate without page images is listed with 0 (the merge then says why), not an error that
+            // would empty the whole picker.
             let page_count = match row.current_version {
-                Some(_) => self.current_files(&row)?.iter().filter(|f| is_page(f)).count() as u32,
+                Some(v) => self
+                    .store
+                    .version_files(&row.id, v)?
+                    .iter()
+                    .filter(|f| is_page(f))
+                    .count() as u32,
                 None => 0,
             };
             out.push(MergeCandidate {
@@ -317,6 +337,20 @@ impl Engine {
             return Err(PageOpsError::NoPages { id: row.id.clone() }.into());
         }
         Ok(files)
+    }
+
+    /// A message of this record still waiting for the vault (not acknowledged, not failed for good).
+    fn refuse_queued(&self, id: &str) -> Result<(), EngineError> {
+        let queued = self.store.latest_deliveries()?.into_iter().any(|d| {
+            d.record_id == id
+                && ![OutboxState::Acknowledged, OutboxState::FailedPermanent]
+                    .iter()
+                    .any(|s| s.as_str() == d.state)
+        });
+        if queued {
+            return Err(PageOpsError::Queued { id: id.to_owned() }.into());
+        }
+        Ok(())
     }
 
     /// Pages the vault holds under this record (its receipt is stored) must not move to another record:

@@ -184,6 +184,11 @@ impl Engine {
             .into());
         }
         let target = desk_trust_dir(self.data_dir()).join(&file_name);
+        // A file of that name that holds another certificate (placed by hand) is not overwritten, nor
+        // deleted by the rollback below.
+        if target.exists() {
+            return Err(TrustError::Write(format!("{} đã có / already exists", target.display())).into());
+        }
         crate::atomic::write_atomic(&target, pem(std::slice::from_ref(&der))?.as_bytes())
             .map_err(|e| TrustError::Write(e.to_string()))?;
         let details = json!({
@@ -224,6 +229,7 @@ impl Engine {
             .filter(|(p, _, o)| p == path && o.fingerprint != v.fingerprint)
             .map(|(_, d, _)| d.clone())
             .collect();
+        let original = std::fs::read(path).map_err(|e| TrustError::Write(e.to_string()))?;
         let written = if rest.is_empty() {
             std::fs::remove_file(path)
         } else {
@@ -231,7 +237,13 @@ impl Engine {
         };
         written.map_err(|e| TrustError::Write(e.to_string()))?;
         let details = json!({"fingerprint": v.fingerprint, "subject_cn": v.subject_cn, "file": v.file});
-        self.store.audit_append(actor, "trust.remove", None, &details)?;
+        if let Err(e) = self.store.audit_append(actor, "trust.remove", None, &details) {
+            // Not audited means not removed, as for an install.
+            if let Err(w) = crate::atomic::write_atomic(path, &original) {
+                tracing::error!(error = %w, "trust file not restored after a failed audit");
+            }
+            return Err(e.into());
+        }
         tracing::info!(fingerprint = %v.fingerprint, "trust certificate removed");
         Ok(())
     }
