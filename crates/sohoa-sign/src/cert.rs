@@ -38,10 +38,15 @@ pub struct CertInfo {
 /// The first common name (2.5.4.3) of `name`, as UTF8String or PrintableString (what CAs use for CN).
 pub fn common_name(name: &x509_cert::name::Name) -> Option<String> {
     const CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
+    name_attr(name, CN)
+}
+
+/// The first attribute `oid` of `name` as UTF8String or PrintableString (what CAs use for names).
+pub fn name_attr(name: &x509_cert::name::Name, oid: ObjectIdentifier) -> Option<String> {
     name.0
         .iter()
         .flat_map(|rdn| rdn.0.iter())
-        .filter(|atv| atv.oid == CN)
+        .filter(|atv| atv.oid == oid)
         .find_map(|atv| {
             der::asn1::Utf8StringRef::try_from(&atv.value)
                 .map(|s| s.as_str().to_owned())

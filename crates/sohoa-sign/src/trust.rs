@@ -59,21 +59,25 @@ impl std::fmt::Debug for TrustStore {
     }
 }
 
+/// The certificate files of `dir` (`.pem`, `.crt`, `.cer`, `.der`, any case), in name order.
+pub fn cert_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "pem" | "crt" | "cer" | "der"))
+        })
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
 impl TrustStore {
     /// Reads every `.pem`, `.crt`, `.cer` and `.der` file of `dir` (PEM files may hold several
     /// certificates). An empty directory is an error: signing without anchors would check nothing.
     pub fn load_dir(dir: &Path) -> Result<Self, SignError> {
-        let rd =
-            std::fs::read_dir(dir).map_err(|e| SignError::TrustStore(format!("{}: {e}", dir.display())))?;
-        let mut paths: Vec<PathBuf> = rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "pem" | "crt" | "cer" | "der"))
-            })
-            .collect();
-        paths.sort();
+        let paths = cert_files(dir).map_err(|e| SignError::TrustStore(format!("{}: {e}", dir.display())))?;
         let mut store = TrustStore::default();
         for p in paths {
             let data =

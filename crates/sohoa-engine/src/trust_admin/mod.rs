@@ -57,20 +57,9 @@ pub(crate) fn trust_store_from(installed: &Path, desk: &Path) -> Result<TrustSto
 
 /// The certificate files of `dir` in name order, as `TrustStore::load_dir` reads them; none when the
 /// directory does not exist (a desk that never installed one).
+/// A missing or unreadable directory holds no certificate (the desk directory exists only once used).
 fn cert_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut paths: Vec<PathBuf> = rd
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "pem" | "crt" | "cer" | "der"))
-        })
-        .collect();
-    paths.sort();
-    paths
+    sohoa_sign::trust::cert_files(dir).unwrap_or_default()
 }
 
 /// Every certificate of both directories; a file that does not parse is logged and skipped so the screen

@@ -118,7 +118,7 @@ pub(crate) fn describe(
         source,
         removable: source == TrustSource::Desk,
         subject_cn: sohoa_sign::cert::common_name(&tbs.subject).map(nfc),
-        subject_o: name_attr(&tbs.subject, OID_ORG).map(nfc),
+        subject_o: sohoa_sign::cert::name_attr(&tbs.subject, OID_ORG).map(nfc),
         issuer_cn: sohoa_sign::cert::common_name(&tbs.issuer).map(nfc),
         not_before,
         not_after,
@@ -146,20 +146,4 @@ fn is_ca(c: &Certificate) -> bool {
         .flatten()
         .filter(|e| e.extn_id == OID_BASIC_CONSTRAINTS)
         .any(|e| BasicConstraints::from_der(e.extn_value.as_bytes()).is_ok_and(|b| b.ca))
-}
-
-/// The first attribute `oid` of `name` as UTF8String or PrintableString (what CAs use for names).
-fn name_attr(name: &x509_cert::name::Name, oid: ObjectIdentifier) -> Option<String> {
-    name.0
-        .iter()
-        .flat_map(|rdn| rdn.0.iter())
-        .filter(|atv| atv.oid == oid)
-        .find_map(|atv| {
-            der::asn1::Utf8StringRef::try_from(&atv.value)
-                .map(|s| s.as_str().to_owned())
-                .or_else(|_| {
-                    der::asn1::PrintableStringRef::try_from(&atv.value).map(|s| s.as_str().to_owned())
-                })
-                .ok()
-        })
 }
