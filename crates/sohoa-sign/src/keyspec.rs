@@ -39,7 +39,8 @@ impl FromStr for KeySpec {
         match (scheme, rest) {
             ("pkcs11", rest) => {
                 let rest = rest.unwrap_or("");
-                let (module, label) = match rest.rsplit_once('#') {
+                // At the first '#': token labels may hold one ("Token #2"), module paths in practice do not.
+                let (module, label) = match rest.split_once('#') {
                     Some((m, l)) => (m, Some(l.trim())),
                     None => (rest, None),
                 };
@@ -135,6 +136,13 @@ mod tests {
             KeySpec::Pkcs11 {
                 module: ModuleChoice::Probe,
                 label: None
+            }
+        );
+        assert_eq!(
+            "pkcs11:/usr/lib/x.so#Token #2".parse::<KeySpec>().unwrap(),
+            KeySpec::Pkcs11 {
+                module: ModuleChoice::Path("/usr/lib/x.so".into()),
+                label: Some("Token #2".into())
             }
         );
         assert_eq!(

@@ -28,6 +28,13 @@ describe("presetProblems", () => {
     expect(presetProblems([preset({ legal_copy: false, dpi: 2400 })], 0)).toEqual(["presets.errDpi"]);
   });
 
+  it("asks for whole numbers and a scale of 1–100 % on every row, as the engine does", () => {
+    expect(presetProblems([preset({ legal_copy: false, dpi: 150.5 })], 0)).toEqual(["presets.errDpi"]);
+    expect(presetProblems([preset({ legal_copy: false, scale_percent: 0 })], 0)).toEqual(["presets.errScaleRange"]);
+    expect(presetProblems([preset({ legal_copy: false, scale_percent: 150 })], 0)).toEqual(["presets.errScaleRange"]);
+    expect(presetProblems([preset({ legal_copy: false, scale_percent: 50 })], 0)).toEqual([]);
+  });
+
   it("flags a repeated or malformed id on the later row, a missing name and a half-given size", () => {
     const rows = [preset({}), preset({ name_vi: " " }), preset({ id: "Giấy" })];
     expect(presetProblems(rows, 0)).toEqual([]);

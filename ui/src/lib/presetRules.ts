@@ -15,7 +15,9 @@ export function presetProblems(all: Preset[], index: number): MessageKey[] {
   const id = p.id.trim();
   if (!ID.test(id) || all.some((q, i) => i < index && q.id.trim() === id)) out.push("presets.errId");
   if (p.name_vi.trim() === "") out.push("presets.errName");
-  if (!(p.dpi >= 75 && p.dpi <= 1200)) out.push("presets.errDpi");
+  // A whole number: the engine's dpi is an integer, a fraction would be refused as an unreadable table.
+  if (!(Number.isInteger(p.dpi) && p.dpi >= 75 && p.dpi <= 1200)) out.push("presets.errDpi");
+  if (!(Number.isInteger(p.scale_percent) && p.scale_percent >= 1 && p.scale_percent <= 100)) out.push("presets.errScaleRange");
   const w = p.width_mm ?? null;
   const h = p.height_mm ?? null;
   if (!((w === null && h === null) || (side(w) && side(h)))) out.push("presets.errSize");
