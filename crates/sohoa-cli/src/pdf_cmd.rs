@@ -203,10 +203,11 @@ fn parse_key_spec(spec: &str) -> Result<sohoa_sign::KeySpec, CmdError> {
 }
 
 /// PKCS#12 files are opened here; tokens and cards through `tokens_cmd`, which also checks the
-/// certificate against the trust anchors (`SOHOA_TRUST_DIR`) before the PIN is used.
+/// certificate against the trust anchors (`SOHOA_TRUST_DIR` and the desk's own) before the PIN is used.
 fn open_signer(
     spec: &sohoa_sign::KeySpec,
     pin_env: Option<&str>,
+    desk: &std::path::Path,
 ) -> Result<Box<dyn sohoa_sign::Signer>, CmdError> {
     match spec {
         sohoa_sign::KeySpec::P12 { path: file } => {
@@ -229,7 +230,7 @@ fn open_signer(
             Ok(Box::new(sohoa_sign::pkcs12::Pkcs12Signer::open(&data, &pin)?))
         }
         sohoa_sign::KeySpec::Pkcs11 { .. } | sohoa_sign::KeySpec::Piv { .. } => {
-            Ok(crate::tokens_cmd::open_token_signer(spec, pin_env, None)?)
+            Ok(crate::tokens_cmd::open_token_signer(spec, pin_env, desk)?)
         }
     }
 }
@@ -247,7 +248,7 @@ fn copy_form(s: &str) -> Result<CopyForm, CmdError> {
     }
 }
 
-pub fn sign(args: SignArgs, json: bool) -> anyhow::Result<ExitCode> {
+pub fn sign(args: SignArgs, desk: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
     let (Some(in_path), Some(out_path)) = (args.input.clone(), args.out.clone()) else {
         return Err(usage(
             "usage.sign",
@@ -268,7 +269,7 @@ pub fn sign(args: SignArgs, json: bool) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let (v, line) = sign_bytes(&args, &input, &out_path)?;
+    let (v, line) = sign_bytes(&args, desk, &input, &out_path)?;
     if json {
         print_json(&v)?;
     } else {
@@ -278,7 +279,10 @@ pub fn sign(args: SignArgs, json: bool) -> anyhow::Result<ExitCode> {
 }
 
 /// The key and the stamp options `sohoa sign` was given.
-fn signer_and_options(args: &SignArgs) -> anyhow::Result<(Box<dyn sohoa_sign::Signer>, SignOptions)> {
+fn signer_and_options(
+    args: &SignArgs,
+    desk: &std::path::Path,
+) -> anyhow::Result<(Box<dyn sohoa_sign::Signer>, SignOptions)> {
     let spec = parse_key_spec(args.key.as_deref().unwrap_or_default())?;
     let agency = args
         .agency
@@ -291,7 +295,7 @@ fn signer_and_options(args: &SignArgs) -> anyhow::Result<(Box<dyn sohoa_sign::Si
                 "--agency (or SOHOA_AGENCY) is required",
             )
         })?;
-    let signer = open_signer(&spec, args.pin_env.as_deref())?;
+    let signer = open_signer(&spec, args.pin_env.as_deref(), desk)?;
     let opts = SignOptions {
         agency,
         copy_form: copy_form(&args.copy_form)?,
@@ -302,9 +306,14 @@ fn signer_and_options(args: &SignArgs) -> anyhow::Result<(Box<dyn sohoa_sign::Si
 }
 
 /// Signs `input` into `out_path`; returns the JSON summary and the officer's one-line report.
-fn sign_bytes(args: &SignArgs, input: &[u8], out_path: &Path) -> anyhow::Result<(serde_json::Value, String)> {
+fn sign_bytes(
+    args: &SignArgs,
+    desk: &Path,
+    input: &[u8],
+    out_path: &Path,
+) -> anyhow::Result<(serde_json::Value, String)> {
     let started = std::time::Instant::now();
-    let (mut signer, opts) = signer_and_options(args)?;
+    let (mut signer, opts) = signer_and_options(args, desk)?;
     let mut outcome = sohoa_pdf::sign_pdf(input, signer.as_mut(), &opts).map_err(CmdError::from)?;
     if args.ltv {
         outcome.bytes = sohoa_pdf::sign::ltv::add_validation_data(&outcome.bytes, &Default::default())
@@ -340,7 +349,7 @@ fn sign_bytes(args: &SignArgs, input: &[u8], out_path: &Path) -> anyhow::Result<
 /// attached when signing fails. The engine does the work, as for the desktop app.
 pub fn sign_record(engine: &sohoa_engine::Engine, args: SignArgs, json: bool) -> anyhow::Result<ExitCode> {
     let id = args.record.clone().unwrap_or_default();
-    let (mut signer, sign) = signer_and_options(&args)?;
+    let (mut signer, sign) = signer_and_options(&args, engine.data_dir())?;
     let opts = sohoa_engine::RecordSignOptions {
         sign,
         ltv: args.ltv,

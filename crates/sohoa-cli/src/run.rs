@@ -26,7 +26,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     match cli.command {
         Command::Sign(a) if a.record.is_none() => {
-            return crate::pdf_cmd::dispatch(crate::pdf_cmd::sign(a, json), json);
+            let desk = desk_dir(cli.data_dir.as_deref())?;
+            return crate::pdf_cmd::dispatch(crate::pdf_cmd::sign(a, &desk, json), json);
         }
         Command::Verify(a) => return crate::pdf_cmd::dispatch(crate::verify_cmd::verify(a, json), json),
         Command::Pdf(a) if a.record.is_none() => {
@@ -320,4 +321,13 @@ fn integrity_problems(r: &sohoa_engine::IntegrityReport) -> Vec<String> {
             .map(|o| format!("tệp mồ côi / orphan blob {o}")),
     );
     out
+}
+
+/// The desk's data directory (`--data-dir`, else the environment's or the default) for commands that read
+/// the administrator's desk files (trust anchors, scan presets) without opening the record store.
+pub(crate) fn desk_dir(data_dir: Option<&std::path::Path>) -> anyhow::Result<std::path::PathBuf> {
+    Ok(match data_dir {
+        Some(dir) => dir.to_path_buf(),
+        None => EngineConfig::from_env()?.data_dir,
+    })
 }

@@ -211,10 +211,7 @@ pub fn scan(a: ScanArgs, data_dir: Option<&Path>, json: bool) -> anyhow::Result<
     }
     // Read once: the presets pick the settings, the registry's drivers use the device quirks. The desk's own
     // presets (edited by the administrator in the app) apply here too, unless SOHOA_SCANNER_PROFILES is set.
-    let desk = match data_dir {
-        Some(dir) => dir.to_path_buf(),
-        None => sohoa_engine::EngineConfig::from_env()?.data_dir,
-    };
+    let desk = crate::run::desk_dir(data_dir)?;
     let profiles = match sohoa_engine::scan_profiles(&desk) {
         Ok(p) => p,
         Err(e) => return profile_fail(&e, json),

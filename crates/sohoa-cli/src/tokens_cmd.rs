@@ -180,16 +180,16 @@ fn watch_events(watch_for: Option<u64>, json: bool) -> Result<(), SignError> {
 }
 
 /// Opens a `pkcs11:` or `piv` key for `sohoa sign`: PIN from the environment variable named by
-/// `--pin-env`, certificate checked against the trust anchors (`--trust`, `SOHOA_TRUST_DIR`, or
-/// `assets/trust`) before anything is signed.
+/// `--pin-env`, certificate checked against the trust anchors (`SOHOA_TRUST_DIR` or `assets/trust`, and the
+/// desk's `<data dir>/trust` the administrator manages in the app — as the app signs) before anything is
+/// signed.
 pub fn open_token_signer(
     spec: &sohoa_sign::KeySpec,
     pin_env: Option<&str>,
-    trust: Option<&std::path::Path>,
+    desk: &std::path::Path,
 ) -> Result<Box<dyn sohoa_sign::Signer>, SignError> {
     let var = pin_env.ok_or_else(|| SignError::PinMissing("--pin-env".to_owned()))?;
     let pin = sohoa_sign::Pin::from_env(var)?;
-    let dir = trust.map_or_else(sohoa_sign::trust::default_trust_dir, PathBuf::from);
-    let store = sohoa_sign::TrustStore::load_dir(&dir)?;
+    let store = sohoa_engine::desk_trust_store(desk)?;
     sohoa_sign::open_signer(spec, pin, &store)
 }

@@ -154,6 +154,44 @@ fn signs_through_softhsm() {
     assert!(!wrong.exists());
 }
 
+/// The administrator installs the agency's root in the desk's own trust directory from the app; `sohoa sign`
+/// trusts it as the app does (here the installed directory is empty, so the desk's root is the only one).
+#[test]
+fn the_desks_own_trust_anchors_are_trusted() {
+    let desk = Desk::new();
+    let hsm = sohoa_vpcd_fixture::softhsm::signing_token(
+        &desk.pki,
+        "VAN THU",
+        PIN,
+        "Văn thư Công an xã Tân Lập",
+        true,
+    );
+    let conf = hsm.conf();
+    let installed = desk.path("installed-trust");
+    std::fs::create_dir_all(&installed).unwrap();
+    let envs = [
+        ("SOFTHSM2_CONF", conf.as_path()),
+        ("SOHOA_TRUST_DIR", installed.as_path()),
+    ];
+    let (o, out) = desk.sign("pkcs11:softhsm#VAN THU", "before.pdf", &envs);
+    assert!(!o.status.success(), "signed with no trust anchor at all");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("sign."),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!out.exists());
+    let own = desk.path("data/trust");
+    std::fs::create_dir_all(&own).unwrap();
+    for f in std::fs::read_dir(desk.pki.trust_dir()).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, own.join(f.file_name().unwrap())).unwrap();
+    }
+    let (o, signed) = desk.sign("pkcs11:softhsm#VAN THU", "after.pdf", &envs);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    desk.validate(&signed);
+}
+
 #[test]
 fn signs_through_piv_directly() {
     let desk = Desk::new();
