@@ -17,6 +17,7 @@ mod review_cmd;
 mod run;
 mod scan_cmd;
 mod separator_cmd;
+mod sign_in;
 mod sync_cmd;
 mod tokens_cmd;
 mod user_cmd;

@@ -10,10 +10,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Args;
-use sohoa_engine::{Caller, Engine, ImportMetadataReport, RowResult, Statistics};
+use sohoa_engine::{Engine, ImportMetadataReport, RowResult, Statistics};
 
 use crate::output::{EXIT_INVALID, print_json};
 
@@ -31,12 +30,8 @@ pub struct ReportArgs {
     /// Apply corrected record metadata from an exported workbook's "Hồ sơ" sheet instead.
     #[arg(long, value_name = "FILE.xlsx", conflicts_with_all = ["from", "to", "out"])]
     pub import: Option<PathBuf>,
-    /// Sign in as this account instead of acting as the local system actor.
-    #[arg(long = "as", value_name = "LOGIN", requires = "as_password_env")]
-    pub as_login: Option<String>,
-    /// Environment variable holding the password of `--as`.
-    #[arg(long, value_name = "VAR")]
-    pub as_password_env: Option<String>,
+    #[command(flatten)]
+    pub sign_in: crate::sign_in::SignIn,
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
@@ -45,19 +40,8 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("'{s}' is not a date (YYYY-MM-DD or DD/MM/YYYY)"))
 }
 
-fn caller(engine: &Engine, args: &ReportArgs) -> anyhow::Result<Caller> {
-    match (&args.as_login, &args.as_password_env) {
-        (Some(login), Some(var)) => {
-            let password =
-                std::env::var(var).with_context(|| format!("environment variable {var} is not set"))?;
-            Ok(engine.authenticate(login, &password)?)
-        }
-        _ => Ok(engine.system_caller()),
-    }
-}
-
 pub fn run(engine: &Engine, args: &ReportArgs, json: bool) -> anyhow::Result<ExitCode> {
-    let caller = caller(engine, args)?;
+    let caller = args.sign_in.caller(engine)?;
     let acting = engine.acting(&caller);
     if let Some(path) = &args.import {
         let report = acting.import_metadata_xlsx(path)?;

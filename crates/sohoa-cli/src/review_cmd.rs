@@ -6,25 +6,15 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Args, Subcommand};
-use sohoa_engine::{Caller, Engine, ReviewFilter, ReviewQueueItem, ReviewRow};
+use sohoa_engine::{Engine, ReviewFilter, ReviewQueueItem, ReviewRow};
 
 use crate::output::print_json;
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// Sign in as this account instead of acting as the local system actor.
-    #[arg(
-        long = "as",
-        value_name = "LOGIN",
-        global = true,
-        requires = "as_password_env"
-    )]
-    pub as_login: Option<String>,
-    /// Environment variable holding the password of `--as`.
-    #[arg(long, value_name = "VAR", global = true)]
-    pub as_password_env: Option<String>,
+    #[command(flatten)]
+    pub sign_in: crate::sign_in::SignIn,
     #[command(subcommand)]
     pub cmd: ReviewCmd,
 }
@@ -74,17 +64,6 @@ pub enum ReviewCmd {
     Returned,
     /// Every review of a record.
     History { id: String },
-}
-
-fn caller(engine: &Engine, args: &ReviewArgs) -> anyhow::Result<Caller> {
-    match (&args.as_login, &args.as_password_env) {
-        (Some(login), Some(var)) => {
-            let password =
-                std::env::var(var).with_context(|| format!("environment variable {var} is not set"))?;
-            Ok(engine.authenticate(login, &password)?)
-        }
-        _ => Ok(engine.system_caller()),
-    }
 }
 
 fn print_queue(items: &[ReviewQueueItem]) {
@@ -146,7 +125,7 @@ fn print_review(r: &ReviewRow) {
 }
 
 pub fn run(engine: &Engine, args: &ReviewArgs, json: bool) -> anyhow::Result<ExitCode> {
-    let caller = caller(engine, args)?;
+    let caller = args.sign_in.caller(engine)?;
     let acting = engine.acting(&caller);
     let current = |id: &str, given: Option<u32>| -> anyhow::Result<u32> {
         match given {

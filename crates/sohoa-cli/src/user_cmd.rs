@@ -10,23 +10,14 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use sohoa_engine::{Caller, Engine, NewUserRequest, Role, UserView};
+use sohoa_engine::{Engine, NewUserRequest, Role, UserView};
 
 use crate::output::print_json;
 
 #[derive(Debug, Args)]
 pub struct UserArgs {
-    /// Sign in as this account instead of acting as the local system actor.
-    #[arg(
-        long = "as",
-        value_name = "LOGIN",
-        global = true,
-        requires = "as_password_env"
-    )]
-    pub as_login: Option<String>,
-    /// Environment variable holding the password of `--as`.
-    #[arg(long, value_name = "VAR", global = true)]
-    pub as_password_env: Option<String>,
+    #[command(flatten)]
+    pub sign_in: crate::sign_in::SignIn,
     #[command(subcommand)]
     pub cmd: UserCmd,
 }
@@ -65,13 +56,6 @@ fn secret(var: &str) -> anyhow::Result<String> {
     Ok(value)
 }
 
-fn caller(engine: &Engine, args: &UserArgs) -> anyhow::Result<Caller> {
-    match (&args.as_login, &args.as_password_env) {
-        (Some(login), Some(var)) => Ok(engine.authenticate(login, &secret(var)?)?),
-        _ => Ok(engine.system_caller()),
-    }
-}
-
 fn print_user(u: &UserView) {
     let state = match (u.disabled, u.locked) {
         (true, _) => "đã khóa / disabled",
@@ -89,7 +73,7 @@ fn print_user(u: &UserView) {
 }
 
 pub fn run(engine: &Engine, args: &UserArgs, json: bool) -> anyhow::Result<ExitCode> {
-    let caller = caller(engine, args)?;
+    let caller = args.sign_in.caller(engine)?;
     match &args.cmd {
         UserCmd::Add {
             login,

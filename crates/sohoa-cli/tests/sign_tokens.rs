@@ -94,6 +94,17 @@ impl Desk {
         (o, out)
     }
 
+    /// The records clerk's SoftHSM2 token ("VAN THU"), its certificate issued by this desk's test PKI.
+    fn van_thu_token(&self) -> sohoa_vpcd_fixture::softhsm::SoftHsm {
+        sohoa_vpcd_fixture::softhsm::signing_token(
+            &self.pki,
+            "VAN THU",
+            PIN,
+            "Văn thư Công an xã Tân Lập",
+            true,
+        )
+    }
+
     /// pyHanko with the test root as the only anchor, pdfsig and qpdf.
     fn validate(&self, signed: &Path) {
         sohoa_vpcd_fixture::validate_signed_pdf(&self.pki.root_pem_path(), signed);
@@ -111,13 +122,7 @@ fn unique(prefix: &str) -> String {
 #[test]
 fn signs_through_softhsm() {
     let desk = Desk::new();
-    let hsm = sohoa_vpcd_fixture::softhsm::signing_token(
-        &desk.pki,
-        "VAN THU",
-        PIN,
-        "Văn thư Công an xã Tân Lập",
-        true,
-    );
+    let hsm = desk.van_thu_token();
     let conf = hsm.conf();
     let (o, signed) = desk.sign(
         "pkcs11:softhsm#VAN THU",
@@ -159,13 +164,7 @@ fn signs_through_softhsm() {
 #[test]
 fn the_desks_own_trust_anchors_are_trusted() {
     let desk = Desk::new();
-    let hsm = sohoa_vpcd_fixture::softhsm::signing_token(
-        &desk.pki,
-        "VAN THU",
-        PIN,
-        "Văn thư Công an xã Tân Lập",
-        true,
-    );
+    let hsm = desk.van_thu_token();
     let conf = hsm.conf();
     let installed = desk.path("installed-trust");
     std::fs::create_dir_all(&installed).unwrap();

@@ -19,9 +19,6 @@ pub struct CardReading {
     pub issues: Vec<String>,
 }
 
-/// Record fields kept for owners identified without a personal number.
-const OWNER_PAPER_ONLY: [&str; 3] = ["birth_year", "id_issue_date", "id_issuer"];
-
 impl Engine {
     /// Scans one side of a card with `device` and reads it. A scan that yields no code is refused with
     /// `card.not_read` (card upside down, glare on the QR, the wrong side for a scanner that cannot read MRZ).
@@ -74,7 +71,7 @@ impl Engine {
             .fields
             .into_iter()
             .filter(|f| sohoa_core::record::field_def(&f.key).is_some())
-            .filter(|f| !OWNER_PAPER_ONLY.contains(&f.key.as_str()))
+            .filter(|f| !sohoa_core::record::UNIDENTIFIED_OWNER_KEYS.contains(&f.key.as_str()))
             .collect();
         if !fields.iter().any(|f| f.key == "owner_id") {
             return Err(EngineError::CardNotRead.into());

@@ -258,7 +258,7 @@ impl Engine {
         // The desk's signed copy shows exactly the pages it was made from: a new page makes it stale, so it is
         // left out of the new version (the officer signs again), as page edits and rescans do.
         if checked.iter().any(|(_, m)| m.mime().starts_with("image/")) {
-            snapshot.retain(|f| !(f.name == crate::SIGNED_COPY_NAME && f.media_type == "application/pdf"));
+            snapshot.retain(|f| !crate::signing::is_signed_copy(&f.name, &f.media_type));
         }
         let at = crate::page_ops::insert_index(&snapshot, insert_at)?;
         let mut taken = crate::page_ops::names(&snapshot);

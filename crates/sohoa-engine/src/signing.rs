@@ -11,6 +11,12 @@ use crate::{Engine, EngineError, RecordPdfError};
 /// The name of the signed copy inside the record's version.
 pub const SIGNED_COPY_NAME: &str = "ban-sao-y.pdf";
 
+/// Whether a version file is the desk's signed copy (the one file every page edit, import, merge and vault
+/// message has to recognise).
+pub(crate) fn is_signed_copy(name: &str, media_type: &str) -> bool {
+    name == SIGNED_COPY_NAME && media_type == "application/pdf"
+}
+
 /// How a record's copy is signed.
 #[derive(Debug, Clone)]
 pub struct RecordSignOptions {

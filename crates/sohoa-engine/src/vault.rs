@@ -220,7 +220,7 @@ impl Engine {
         // page drops the copy), so the copy alone is sent; without one, the files go as they are.
         let signed_copy = files
             .iter()
-            .any(|f| f.name == crate::SIGNED_COPY_NAME && f.media_type == "application/pdf");
+            .any(|f| crate::signing::is_signed_copy(&f.name, &f.media_type));
         for f in files {
             // OCR words are the desk's working data; the signed copy's text layer already carries them. The
             // message numbers what it sends 1, 2, 3 … without gaps.

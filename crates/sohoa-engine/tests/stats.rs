@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod stats_support;
+mod support;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use sohoa_engine::{Engine, NewRecordRequest};

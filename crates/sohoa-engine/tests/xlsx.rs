@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod stats_support;
+mod support;
 
 use std::path::Path;
 

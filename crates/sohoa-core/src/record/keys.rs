@@ -138,6 +138,10 @@ pub fn field_keys() -> &'static [FieldDef] {
     })
 }
 
+/// Owner fields that describe the identity paper of an owner WITHOUT a personal number (seed 002 II.2.c);
+/// a record whose owner is identified refuses them (`field.not_for_owner`).
+pub const UNIDENTIFIED_OWNER_KEYS: [&str; 3] = ["birth_year", "id_issue_date", "id_issuer"];
+
 /// The definition governing `key` (`x.anything` → the `x.*` entry).
 pub fn field_def(key: &str) -> Option<&'static FieldDef> {
     let defs = field_keys();

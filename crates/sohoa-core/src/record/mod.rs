@@ -23,7 +23,7 @@ use crate::identity::OwnerId;
 
 pub use archival::{ArchivalFieldDef, ArchivalFields, SUMMARY_EXCHANGE_NAME, archival_field_defs};
 pub use error::FieldError;
-pub use keys::{FieldDef, InputKind, field_def, field_keys};
+pub use keys::{FieldDef, InputKind, UNIDENTIFIED_OWNER_KEYS, field_def, field_keys};
 pub use kind::{RecordKind, UnknownKind};
 pub use model::{
     HouseholdMember, IdCardFields, InfoOnlyFields, Owner, PhysicalCondition, ResidenceFields,

@@ -20,7 +20,7 @@ use sohoa_store::{OutboxState, RecordRow, VersionFile, VersionFileRow};
 
 use crate::pages::keep;
 use crate::records::{decode_meta, to_new_record};
-use crate::{Engine, EngineError, OCR_MEDIA_TYPE, SIGNED_COPY_NAME, ocr_file_name};
+use crate::{Engine, EngineError, OCR_MEDIA_TYPE, ocr_file_name};
 pub use error::PageOpsError;
 use error::short;
 
@@ -191,7 +191,7 @@ impl Engine {
             None => Vec::new(),
         };
         let mut snapshot = before.clone();
-        snapshot.retain(|f| !(f.name == SIGNED_COPY_NAME && f.media_type == "application/pdf"));
+        snapshot.retain(|f| !crate::signing::is_signed_copy(&f.name, &f.media_type));
         let incoming = self.current_files(&source)?;
         let moved = incoming.iter().filter(|f| is_page(f)).count() as u32;
         let mut taken = names(&snapshot);
@@ -393,7 +393,7 @@ fn is_page(f: &VersionFileRow) -> bool {
 }
 
 fn is_signed_copy(f: &VersionFileRow) -> bool {
-    f.name == SIGNED_COPY_NAME && f.media_type == "application/pdf"
+    crate::signing::is_signed_copy(&f.name, &f.media_type)
 }
 
 fn words_of<'a>(files: &'a [VersionFileRow], page: &VersionFileRow) -> Option<&'a VersionFileRow> {

@@ -156,23 +156,7 @@ impl Desk {
 
         let (c, d, f) = {
             let e = open(&data, "can-bo-cli");
-            let c = e
-                .create_record(&NewRecordRequest {
-                    kind: "id-card".to_owned(),
-                    owner_id: Some("079203001234".to_owned()),
-                    doc_type_code: None,
-                    fields: vec![
-                        kv("full_name", "Nguyễn Văn An"),
-                        kv("birth_date", "2003-04-05"),
-                        kv("sex", "Nam"),
-                        kv("cmnd_number", "025123456"),
-                        kv("father_name", "Nguyễn Văn Bình"),
-                        kv("mother_name", "Trần Thị Cúc"),
-                    ],
-                })
-                .unwrap()
-                .summary
-                .id;
+            let c = e.create_record(&crate::support::id_card()).unwrap().summary.id;
             e.import_files(&c, &[png(dir.path(), "c-1.png", 200)]).unwrap();
             let d = e
                 .create_record(&NewRecordRequest {
