@@ -62,6 +62,8 @@ const COMMANDS: &[&str] = &[
     "signing_tokens",
     "scan_presets",
     "save_scan_presets",
+    "dossier_checklists",
+    "receive_dossier",
 ];
 
 fn main() {

@@ -7,6 +7,7 @@ mod batch;
 mod commands;
 pub mod error;
 mod first_run;
+mod intake;
 mod reception;
 mod review;
 pub mod session;
@@ -118,6 +119,8 @@ pub fn run() -> anyhow::Result<()> {
             admin::signing_tokens,
             admin::scan_presets,
             admin::save_scan_presets,
+            intake::dossier_checklists,
+            intake::receive_dossier,
             reception::read_id_card
         ])
         .run(tauri::generate_context!())?;

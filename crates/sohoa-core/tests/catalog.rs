@@ -213,6 +213,98 @@ fn procedure_result_type_must_exist() {
 }
 
 #[test]
+fn residence_procedures_list_their_papers_and_results_only_ones_none() {
+    let cat = Catalogs::embedded();
+    let dktt = cat.procedure("BCA-CT-DKTT").unwrap();
+    assert!(dktt.papers_source.as_deref().unwrap().contains("Điều 21"));
+    let required: Vec<&str> = dktt
+        .papers
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| p.doc_types[0].as_str())
+        .collect();
+    assert_eq!(required, ["CT01", "CT-GCN-NHADAT"]);
+    // A paper named by its type takes the type's name; the proof of residence accepts three types.
+    assert_eq!(dktt.papers[0].name_vi, "Tờ khai thay đổi thông tin cư trú");
+    assert_eq!(dktt.papers[1].doc_types.len(), 3);
+    assert!(!dktt.papers[2].required);
+    for p in cat.procedures() {
+        if p.results_only {
+            assert!(p.papers.is_empty(), "{}", p.code);
+        }
+        assert_eq!(p.papers.is_empty(), p.papers_source.is_none(), "{}", p.code);
+        for paper in &p.papers {
+            assert!(is_nfc(&paper.name_vi), "{}", p.code);
+            for t in &paper.doc_types {
+                assert!(cat.document_type(t).unwrap().allows(RecordKind::Result), "{t}");
+            }
+        }
+    }
+}
+
+#[test]
+fn papers_must_be_result_types_and_never_on_a_results_only_procedure() {
+    let head = "[[procedure]]\ncode = \"BCA-X\"\nofficial = false\nname_vi = \"Thử\"\nname_en = \"Test\"\ndomain = \"residence\"\nresult_doc_type = \"CT07\"\n";
+    let err = load_err(
+        PROCEDURES_FILE,
+        &format!("{head}[[procedure.paper]]\ndoc_types = [\"HK03\"]\nrequired = true\n"),
+    );
+    match &err {
+        CatalogError::PaperNotResult {
+            code, doc_type, line, ..
+        } => {
+            assert_eq!((code.as_str(), doc_type.as_str(), *line), ("BCA-X", "HK03", 1));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(err.code(), "catalog.paper_not_result");
+    let err = load_err(
+        PROCEDURES_FILE,
+        &format!("{head}[[procedure.paper]]\ndoc_types = [\"NOPE\"]\nrequired = true\n"),
+    );
+    assert!(
+        matches!(
+            &err,
+            CatalogError::UnknownReference {
+                field: "paper.doc_types",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = load_err(
+        PROCEDURES_FILE,
+        &format!("{head}[[procedure.paper]]\ndoc_types = []\nrequired = true\n"),
+    );
+    assert!(
+        matches!(
+            &err,
+            CatalogError::EmptyName {
+                field: "paper.doc_types",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = load_err(
+        PROCEDURES_FILE,
+        &format!(
+            "{}results_only = true\n[[procedure.paper]]\ndoc_types = [\"CT01\"]\nrequired = true\n",
+            head.replace("CT07", "KQ-CONDAU")
+        ),
+    );
+    assert!(
+        matches!(&err, CatalogError::PapersOfResultsOnly { .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.message_vi().contains("chỉ số hóa kết quả"),
+        "{}",
+        err.message_vi()
+    );
+}
+
+#[test]
 fn missing_directory_and_empty_file_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope");

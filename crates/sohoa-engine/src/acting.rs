@@ -52,6 +52,20 @@ impl Acting<'_> {
         engine.create_record_by(&engine.actor_for(self.caller), req)
     }
 
+    /// Every procedure's papers, for the reception checklist.
+    pub fn dossier_checklists(&self) -> Result<Vec<crate::DossierChecklist>, EngineError> {
+        Ok(self.require(Action::ViewRecords)?.dossier_checklists())
+    }
+
+    /// One record per paper handed in, each in the officer's name, plus the intake in the audit chain.
+    pub fn receive_dossier(
+        &self,
+        intake: &crate::DossierIntake,
+    ) -> Result<crate::ReceivedDossier, EngineError> {
+        let engine = self.require(Action::CreateRecord)?;
+        engine.receive_dossier_by(&engine.actor_for(self.caller), intake)
+    }
+
     /// Checked as the officer types; the answer carries the number back, so it needs a signed-in caller.
     pub fn check_owner_id(&self, text: &str) -> Result<crate::OwnerIdCheck, EngineError> {
         Ok(self.require(Action::ViewRecords)?.check_owner_id(text))

@@ -100,6 +100,8 @@ pub enum EngineError {
     Trust(#[from] crate::TrustError),
     #[error(transparent)]
     Preset(#[from] crate::PresetError),
+    #[error(transparent)]
+    Intake(#[from] crate::IntakeError),
     /// The scanned card carried no readable QR code or MRZ.
     #[error("no ID card code could be read from the scan")]
     CardNotRead,
@@ -162,6 +164,7 @@ impl EngineError {
             EngineError::Report(e) => e.class(),
             EngineError::Trust(e) => e.class(),
             EngineError::Preset(e) => e.class(),
+            EngineError::Intake(e) => e.class(),
             EngineError::UnknownRole(_)
             | EngineError::InvalidLogin
             | EngineError::InvalidDisplayName
@@ -216,6 +219,7 @@ impl EngineError {
             EngineError::Report(e) => e.code(),
             EngineError::Trust(e) => e.code(),
             EngineError::Preset(e) => e.code(),
+            EngineError::Intake(e) => e.code(),
         }
     }
 
@@ -295,6 +299,7 @@ impl EngineError {
             EngineError::Report(e) => e.message_vi(),
             EngineError::Trust(e) => e.message_vi(),
             EngineError::Preset(e) => e.message_vi(),
+            EngineError::Intake(e) => e.message_vi(),
         }
     }
 }

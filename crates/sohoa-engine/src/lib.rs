@@ -16,6 +16,7 @@ mod config;
 mod desk_status;
 mod doctor;
 mod error;
+mod intake;
 mod media;
 mod ocr;
 mod page_ops;
@@ -65,6 +66,10 @@ pub use desk_status::{
 };
 pub use doctor::{Check, CheckStatus, DoctorOptions, DoctorReport, StatusCounts, run_doctor};
 pub use error::{EngineError, ErrorClass, FileProblem};
+pub use intake::{
+    ChecklistPaper, DossierChecklist, DossierIntake, IntakeError, IntakePaper, PaperStatus, ReceivedDossier,
+    ReceivedPaper,
+};
 pub use ocr::{OCR_MEDIA_TYPE, RecordOcrError, RecordOcrReport, ocr_file_name};
 pub use page_ops::{MergeCandidate, MergeReport, PageOpsError, SplitReport};
 pub use pages::PageEdit;

@@ -44,6 +44,13 @@ impl Engine {
         actor: &sohoa_store::Actor,
         req: &NewRecordRequest,
     ) -> Result<RecordDetail, EngineError> {
+        let meta = self.checked_meta(req)?;
+        self.store_new_record(actor, &meta)
+    }
+
+    /// The metadata `req` describes, validated as a record would be: lets a caller that creates several
+    /// records check them all before storing the first.
+    pub(crate) fn checked_meta(&self, req: &NewRecordRequest) -> Result<RecordMeta, EngineError> {
         let kind: RecordKind = req
             .kind
             .parse()
@@ -70,8 +77,16 @@ impl Engine {
         }
         meta.validate(&self.catalogs, today_vn())
             .map_err(EngineError::Validation)?;
-        let row = self.store.create_record(actor, &to_new_record(&meta)?)?;
-        tracing::info!(record = %row.id, kind = kind.as_str(), "record created");
+        Ok(meta)
+    }
+
+    pub(crate) fn store_new_record(
+        &self,
+        actor: &sohoa_store::Actor,
+        meta: &RecordMeta,
+    ) -> Result<RecordDetail, EngineError> {
+        let row = self.store.create_record(actor, &to_new_record(meta)?)?;
+        tracing::info!(record = %row.id, kind = meta.kind.as_str(), "record created");
         self.record_detail(&row.id)
     }
 

@@ -62,6 +62,15 @@ pub enum CatalogError {
     },
     #[error("{file}: the catalogue has no entries")]
     NoEntries { file: String },
+    #[error("{file}:{line}: procedure {code} digitizes only its result, so it lists no input papers")]
+    PapersOfResultsOnly { file: String, line: usize, code: String },
+    #[error("{file}:{line}: procedure {code}: paper type {doc_type} does not allow the result record kind")]
+    PaperNotResult {
+        file: String,
+        line: usize,
+        code: String,
+        doc_type: String,
+    },
 }
 
 impl Localized for CatalogError {
@@ -76,6 +85,8 @@ impl Localized for CatalogError {
             Self::UnknownKind { .. } => "catalog.unknown_kind",
             Self::UnknownReference { .. } => "catalog.unknown_reference",
             Self::NoEntries { .. } => "catalog.no_entries",
+            Self::PapersOfResultsOnly { .. } => "catalog.papers_of_results_only",
+            Self::PaperNotResult { .. } => "catalog.paper_not_result",
         }
     }
 
@@ -127,6 +138,19 @@ impl Localized for CatalogError {
                 format!("{file}, dòng {line}: mục {code} có {field} = {target} không có trong {target_file}.")
             }
             Self::NoEntries { file } => format!("{file}: danh mục không có mục nào."),
+            Self::PapersOfResultsOnly { file, line, code } => format!(
+                "{file}, dòng {line}: thủ tục {code} chỉ số hóa kết quả giải quyết nên không được liệt kê \
+                 thành phần hồ sơ."
+            ),
+            Self::PaperNotResult {
+                file,
+                line,
+                code,
+                doc_type,
+            } => format!(
+                "{file}, dòng {line}: thủ tục {code}: loại giấy tờ {doc_type} không dùng được cho hồ sơ \
+                 loại result (kinds phải có \"result\")."
+            ),
         }
     }
 }

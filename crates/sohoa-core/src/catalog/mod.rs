@@ -119,6 +119,27 @@ pub struct Procedure {
     /// Seed 001: for seals, conditional business lines and weapons only the result is
     /// digitized, never the input papers.
     pub results_only: bool,
+    /// The papers the citizen hands in (thành phần hồ sơ), in the order the law lists them;
+    /// empty where no legal text was at hand to list them (the desk then offers the result
+    /// and papers of any type, and says the list is not from the law).
+    pub papers: Vec<ExpectedPaper>,
+    /// The legal text the paper list follows, shown to the officer beside the checklist.
+    pub papers_source: Option<String>,
+}
+
+/// One component of a procedure's dossier. Several document types may satisfy it (proof of
+/// lawful residence is a land-use certificate, a lease or a confirmation of the commune),
+/// so the officer records which one the citizen brought.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExpectedPaper {
+    pub name_vi: String,
+    pub name_en: String,
+    /// Codes of `document-types.toml` that satisfy the paper, the usual one first; each
+    /// allows the `result` record kind, which is what reception makes of a paper.
+    pub doc_types: Vec<String>,
+    /// A dossier without it is incomplete and is not received (the officer guides the
+    /// citizen to complete it), unless the desk already holds it electronically.
+    pub required: bool,
 }
 
 /// A master-data code for people (mã dữ liệu chủ, seed 002).
@@ -252,7 +273,7 @@ impl Catalogs {
         let (o, t) = text_of(DOCUMENT_TYPES_FILE);
         let document_types = Table::new(parse::document_types(o, t)?, |d| &d.code);
         let (o, t) = text_of(PROCEDURES_FILE);
-        let procedures = parse::procedures(o, t, &|code| document_types.get(code).is_some())?;
+        let procedures = parse::procedures(o, t, &|code| document_types.get(code))?;
         let (o, t) = text_of(MASTER_DATA_FILE);
         let master_data = parse::master_data(o, t)?;
         Ok(Catalogs {

@@ -7,8 +7,8 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use super::{
-    CatalogError, DOCUMENT_TYPES_FILE, DocGroup, DocumentType, MasterData, Procedure, ProcedureDomain,
-    Province,
+    CatalogError, DOCUMENT_TYPES_FILE, DocGroup, DocumentType, ExpectedPaper, MasterData, Procedure,
+    ProcedureDomain, Province,
 };
 use crate::record::RecordKind;
 use crate::text::clean_text;
@@ -66,6 +66,22 @@ struct RawProcedure {
     result_doc_type: String,
     #[serde(default)]
     results_only: bool,
+    #[serde(default)]
+    papers_source: Option<String>,
+    #[serde(default)]
+    paper: Vec<RawPaper>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPaper {
+    /// Defaults to the first document type's name.
+    #[serde(default)]
+    name_vi: Option<String>,
+    #[serde(default)]
+    name_en: Option<String>,
+    doc_types: Vec<String>,
+    required: bool,
 }
 
 #[derive(Deserialize)]
@@ -263,10 +279,10 @@ pub(super) fn document_types(file: &str, text: &str) -> Result<Vec<DocumentType>
     ck.non_empty(out)
 }
 
-pub(super) fn procedures(
+pub(super) fn procedures<'d>(
     file: &str,
     text: &str,
-    doc_type_exists: &dyn Fn(&str) -> bool,
+    doc_type: &dyn Fn(&str) -> Option<&'d DocumentType>,
 ) -> Result<Vec<Procedure>, CatalogError> {
     let raw: ProcedureFile = load(file, text)?;
     let mut ck = Checker::new(file, text);
@@ -292,7 +308,7 @@ pub(super) fn procedures(
         let name_vi = ck.name(line, &code, "name_vi", &p.name_vi)?;
         let name_en = ck.name(line, &code, "name_en", &p.name_en)?;
         let result_doc_type = p.result_doc_type.trim().to_ascii_uppercase();
-        if !doc_type_exists(&result_doc_type) {
+        if doc_type(&result_doc_type).is_none() {
             return Err(CatalogError::UnknownReference {
                 file: file.to_owned(),
                 line,
@@ -302,6 +318,23 @@ pub(super) fn procedures(
                 target_file: DOCUMENT_TYPES_FILE,
             });
         }
+        if p.results_only && !p.paper.is_empty() {
+            return Err(CatalogError::PapersOfResultsOnly {
+                file: file.to_owned(),
+                line,
+                code,
+            });
+        }
+        let papers = p
+            .paper
+            .iter()
+            .map(|raw| paper(&ck, line, &code, raw, doc_type))
+            .collect::<Result<Vec<_>, _>>()?;
+        let papers_source = p
+            .papers_source
+            .as_deref()
+            .map(clean_text)
+            .filter(|s| !s.is_empty());
         out.push(Procedure {
             code,
             official: p.official,
@@ -310,9 +343,65 @@ pub(super) fn procedures(
             domain: p.domain,
             result_doc_type,
             results_only: p.results_only,
+            papers,
+            papers_source,
         });
     }
     ck.non_empty(out)
+}
+
+/// A paper's document types must exist and allow the `result` kind: reception makes one
+/// result record per paper, and a type the record would refuse must not reach the desk.
+fn paper<'d>(
+    ck: &Checker<'_>,
+    line: usize,
+    code: &str,
+    raw: &RawPaper,
+    doc_type: &dyn Fn(&str) -> Option<&'d DocumentType>,
+) -> Result<ExpectedPaper, CatalogError> {
+    let mut types: Vec<&DocumentType> = Vec::with_capacity(raw.doc_types.len());
+    for t in &raw.doc_types {
+        let found =
+            doc_type(&t.trim().to_ascii_uppercase()).ok_or_else(|| CatalogError::UnknownReference {
+                file: ck.file.to_owned(),
+                line,
+                code: code.to_owned(),
+                field: "paper.doc_types",
+                target: t.clone(),
+                target_file: DOCUMENT_TYPES_FILE,
+            })?;
+        if !found.allows(RecordKind::Result) {
+            return Err(CatalogError::PaperNotResult {
+                file: ck.file.to_owned(),
+                line,
+                code: code.to_owned(),
+                doc_type: found.code.clone(),
+            });
+        }
+        types.push(found);
+    }
+    let Some(first) = types.first() else {
+        return Err(CatalogError::EmptyName {
+            file: ck.file.to_owned(),
+            line,
+            code: code.to_owned(),
+            field: "paper.doc_types",
+        });
+    };
+    let name_vi = match &raw.name_vi {
+        Some(n) => ck.name(line, code, "paper.name_vi", n)?,
+        None => first.name_vi.clone(),
+    };
+    let name_en = match &raw.name_en {
+        Some(n) => ck.name(line, code, "paper.name_en", n)?,
+        None => first.name_en.clone(),
+    };
+    Ok(ExpectedPaper {
+        name_vi,
+        name_en,
+        doc_types: types.iter().map(|t| t.code.clone()).collect(),
+        required: raw.required,
+    })
 }
 
 pub(super) fn master_data(file: &str, text: &str) -> Result<Vec<MasterData>, CatalogError> {
