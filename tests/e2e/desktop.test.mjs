@@ -950,6 +950,74 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     await wd.click(await wd.find(tid("reception-close")));
   });
 
+  it("receives a residence-registration dossier from the law's checklist, scans each paper and signs them with one PIN", async () => {
+    const queued = async () => Number(/chờ gửi (\d+)/.exec(await cellText("status-vault"))?.[1] ?? 0);
+    const before = await queued();
+    const choose = (id, value) =>
+      wd.execute(
+        `const el = document.querySelector('[data-testid="${id}"]'); el.value = arguments[0];
+         el.dispatchEvent(new Event("change", { bubbles: true })); return el.value;`,
+        [value],
+      );
+    await wd.pressKeys(Keys.F2);
+    await wd.click(await wd.waitFor(async () => (await wd.findAll(tid("kind-procedure")))[0] ?? false, { what: "reception form" }));
+    await wd.sendKeys(await wd.find(tid("owner-id")), "036090004567");
+    await wd.sendKeys(await wd.find(tid("owner-name")), "Phạm Đức Thắng");
+    await wd.waitFor(async () => (await cellText("checklist-source")).includes("Luật Cư trú 2020"), { what: "the checklist of Đăng ký thường trú" });
+    assert.equal(await choose("procedure", "BCA-CT-DKTT"), "BCA-CT-DKTT");
+    // Without the proof of residence the dossier is not received, and the screen says what is missing.
+    await choose("paper-status-1", "missing");
+    assert.match(await cellText("checklist-state"), /^Còn thiếu: Giấy tờ, tài liệu chứng minh chỗ ở hợp pháp/);
+    assert.equal(await wd.attribute(await wd.find(tid("create-record")), "disabled"), "true");
+    await choose("paper-status-1", "paper");
+    // The citizen brought a lease; the kinship proof is already held electronically.
+    assert.equal(await choose("paper-type-1", "CT-HD-THUE"), "CT-HD-THUE");
+    await choose("paper-status-2", "electronic");
+    await wd.sendKeys(await wd.find(tid("paper-sheets-0")), "1");
+    await wd.sendKeys(await wd.find(tid("paper-sheets-1")), "2");
+    await wd.waitFor(async () => (await wd.attribute(await wd.find(tid("create-record")), "disabled")) !== "true", { what: "the dossier receivable" });
+    assert.equal(await cellText("checklist-state"), "2 giấy tờ sẽ quét, 1 đã có bản điện tử");
+    await shot("27-procedure-checklist");
+    await wd.pressKeys(Keys.Enter);
+    const papers = await wd.waitFor(async () => (await wd.findAll(tid("dossier-papers")))[0] ?? false, { what: "the dossier received", timeoutMs: 30_000 });
+    assert.match(await cellText("dossier-no"), /^Hồ sơ HS-\d{8}-\d{6}$/);
+    assert.match(await wd.text(papers), /1\. Tờ khai thay đổi thông tin cư trú/);
+    assert.match(await wd.text(papers), /2\. Hợp đồng cho thuê, cho mượn, cho ở nhờ chỗ ở/);
+    await wd.waitFor(
+      async () => (await wd.execute(`return document.querySelector('[data-testid="scanner-device"]')?.value ?? "";`)) === "demo",
+      { what: "the demo scanner offered", timeoutMs: 60_000 },
+    );
+    // The scan stops after the sheets counted for the paper; each paper gets its own pages.
+    const thumbs = async () => (await wd.findAll(tid("page-thumb"))).length;
+    await wd.pressKeys(Keys.F5);
+    await wd.waitFor(async () => (await thumbs()) >= 1 && (await wd.attribute(await wd.find(tid("scan-start")), "disabled")) !== "true", { what: "the declaration scanned", timeoutMs: 60_000 });
+    assert.equal(await wd.attribute(await wd.find(tid("dossier-paper-0")), "data-check"), "ok");
+    await wd.pressChord(Keys.Control, Keys.PageDown);
+    await wd.waitFor(async () => (await wd.attribute(await wd.find(tid("dossier-paper-1")), "aria-current")) === "true", { what: "the lease selected" });
+    // Two sheets on the duplex preset: the scan stops after four images.
+    assert.equal(await wd.execute(`return document.querySelector('[data-testid="scan-max"]').value;`), "4");
+    await wd.waitFor(async () => (await thumbs()) === 0, { what: "the lease's empty strip" });
+    await wd.pressKeys(Keys.F5);
+    await wd.waitFor(async () => (await thumbs()) >= 2 && (await wd.attribute(await wd.find(tid("scan-start")), "disabled")) !== "true", { what: "the lease scanned", timeoutMs: 60_000 });
+    assert.equal(await wd.attribute(await wd.find(tid("dossier-paper-1")), "data-check"), "ok");
+    await wd.pressKeys(Keys.F8);
+    const pin = await wd.waitFor(async () => (await wd.findAll(tid("sign-pin")))[0] ?? false, { what: "PIN dialog" });
+    await wd.sendKeys(pin, requiredEnv("SOHOA_TEST_PIN") + Keys.Enter);
+    await wd.waitFor(
+      async () => {
+        const failed = (await wd.findAll(tid("sign-error")))[0];
+        if (failed) throw new Error(`signing refused: ${await wd.text(failed)}`);
+        return (await wd.findAll(tid("sign-result"))).length === 1;
+      },
+      { what: "both papers signed", timeoutMs: 60_000 },
+    );
+    assert.match(await cellText("sign-result"), /Đã ký và đưa vào hàng đợi 2 giấy tờ/);
+    await wd.waitFor(async () => (await queued()) === before + 2, { what: "the vault queue grew by two" });
+    assert.match(await wd.text(await wd.find(tid("dossier-papers"))), /đã ký[\s\S]*đã ký/);
+    await shot("28-procedure-dossier-signed");
+    await wd.click(await wd.find(tid("reception-close")));
+  });
+
   it("stays responsive (< 100 ms from key to painted frame) while a 500-page batch is processed", async () => {
     await signOut();
     await signInAs("luutru");

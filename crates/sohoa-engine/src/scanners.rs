@@ -19,6 +19,9 @@ pub struct ScanPreset {
     pub dpi: u32,
     /// Whether scans with it become the legal copy (Decree 30: colour, >= 200 dpi, 100 %).
     pub legal_copy: bool,
+    /// Both sides of each sheet: a sheet gives up to two images, which is how the screen turns the sheets
+    /// counted at the counter into the images a scan stops after.
+    pub duplex: bool,
 }
 
 /// What the scan toolbar offers.
@@ -44,6 +47,7 @@ pub fn scanner_choices(
             name_vi: p.name_vi.clone(),
             dpi: p.dpi,
             legal_copy: p.legal_copy,
+            duplex: p.source == Source::AdfDuplex,
         })
         .collect();
     let found = default_registry(crate::scan_presets::desk_worker(data_dir, worker), profiles).discover();

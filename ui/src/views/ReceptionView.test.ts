@@ -37,7 +37,7 @@ const api = mock.hoisted(() => ({
   recordDetail: mock.fn(async () => ({}) as RecordDetail),
   listScanners: mock.fn(async () => ({
     devices: [{ id: "test:0", name: "Máy quét thử", driver: "sane", duplex: false }],
-    presets: [{ id: "cmnd-form", name_vi: "Tờ khai", dpi: 300, legal_copy: true }],
+    presets: [{ id: "cmnd-form", name_vi: "Tờ khai", dpi: 300, legal_copy: true, duplex: true }],
   })),
   scanRecord: mock.fn(async () => ({ spool_id: "s1", pages: 1, import: { record_id: "r", version: 3 }, fault: null })),
   onScanProgress: mock.fn(async () => () => {}),

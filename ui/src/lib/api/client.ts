@@ -33,6 +33,9 @@ import type {
   CreateRequest,
   DeskStatus,
   DoctorReport,
+  DossierChecklist,
+  DossierIntake,
+  ReceivedDossier,
   ListQuery,
   MergeCandidate,
   MergeReport,
@@ -194,6 +197,15 @@ export function checkOwnerId(text: string): Promise<OwnerIdCheck> {
 
 export function recordForm(kind: string): Promise<RecordForm> {
   return call<RecordForm>("record_form", { kind });
+}
+
+export function dossierChecklists(): Promise<DossierChecklist[]> {
+  return call<DossierChecklist[]>("dossier_checklists");
+}
+
+/** One record per paper handed in; refused whole when a required paper is neither handed in nor held. */
+export function receiveDossier(intake: DossierIntake): Promise<ReceivedDossier> {
+  return call<ReceivedDossier>("receive_dossier", { intake });
 }
 
 export function createRecord(request: CreateRequest): Promise<RecordDetail> {

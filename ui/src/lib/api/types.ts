@@ -219,7 +219,68 @@ export interface RecordForm {
   kind_label_vi: string;
   kind_label_en: string;
   fields: FormField[];
-  doc_types: { code: string; name_vi: string; name_en: string }[];
+  doc_types: DocTypeOption[];
+}
+
+export interface DocTypeOption {
+  code: string;
+  name_vi: string;
+  name_en: string;
+}
+
+/** A procedure's papers (thành phần hồ sơ) as the catalogue lists them, ending with its result. */
+export interface DossierChecklist {
+  procedure: string;
+  name_vi: string;
+  name_en: string;
+  domain: string;
+  results_only: boolean;
+  /** The legal text the papers follow; null when the catalogue lists none for the procedure. */
+  source: string | null;
+  papers: ChecklistPaper[];
+}
+
+export interface ChecklistPaper {
+  slot: number;
+  name_vi: string;
+  name_en: string;
+  required: boolean;
+  result: boolean;
+  doc_types: DocTypeOption[];
+}
+
+/** paper: handed in, scanned now; electronic: the agency already holds it; missing: not handed in. */
+export type PaperStatus = "paper" | "electronic" | "missing";
+
+export interface IntakePaper {
+  slot: number | null;
+  doc_type: string;
+  status: PaperStatus;
+  sheets: number | null;
+  name: string | null;
+}
+
+export interface DossierIntake {
+  owner_id: string;
+  owner_name: string | null;
+  procedure: string;
+  papers: IntakePaper[];
+}
+
+export interface ReceivedPaper {
+  slot: number | null;
+  ordinal: number;
+  doc_type: string;
+  name: string;
+  sheets: number | null;
+  record: RecordDetail;
+}
+
+export interface ReceivedDossier {
+  dossier_no: string;
+  procedure: string;
+  records: ReceivedPaper[];
+  electronic: number[];
 }
 
 export interface CreateRequest {
@@ -231,7 +292,7 @@ export interface CreateRequest {
 
 export interface ScannerChoices {
   devices: { id: string; name: string; driver: string; duplex: boolean }[];
-  presets: { id: string; name_vi: string; dpi: number; legal_copy: boolean }[];
+  presets: { id: string; name_vi: string; dpi: number; legal_copy: boolean; duplex: boolean }[];
 }
 
 export interface ScanRequest {
