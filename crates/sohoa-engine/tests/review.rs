@@ -163,7 +163,8 @@ fn a_rejected_page_goes_back_to_its_officer_who_rescans_it_and_the_record_waits_
         .dir
         .path()
         .join("cache/quality")
-        .join(format!("{}.json", before[0].1));
+        // A CT01 declaration is judged by the handwritten-form thresholds, cached under that profile.
+        .join(format!("{}.handwritten-form.json", before[0].1));
     assert!(cached.is_file());
     assert!(second < first, "cached {second:?} vs measured {first:?}");
     // Proof that the entry is what the queue reads: a doctored entry shows up as is.

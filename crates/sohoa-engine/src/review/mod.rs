@@ -135,7 +135,7 @@ impl Engine {
             picked.truncate(filter.limit as usize);
         }
         let mut items = Vec::with_capacity(picked.len());
-        let mut all_shas = Vec::new();
+        let mut all_pages: Vec<(String, &'static str)> = Vec::new();
         for row in picked {
             let record = self.store.get_record(&row.record_id)?;
             let files = self.store.version_files(&row.record_id, row.current_version)?;
@@ -150,7 +150,8 @@ impl Engine {
                     quality: quality::placeholder(),
                 })
                 .collect();
-            all_shas.extend(pages.iter().map(|p| p.sha256.clone()));
+            let profile = quality::profile_for(record.doc_type_code.as_deref());
+            all_pages.extend(pages.iter().map(|p| (p.sha256.clone(), profile)));
             let last_review = self.store.reviews(&row.record_id)?.pop();
             items.push(ReviewQueueItem {
                 summary: crate::records::summary(&record),
@@ -164,7 +165,7 @@ impl Engine {
                 last_review,
             });
         }
-        let mut qualities = self.page_qualities(&all_shas).into_iter();
+        let mut qualities = self.page_qualities(&all_pages).into_iter();
         for item in &mut items {
             for page in &mut item.pages {
                 if let Some(q) = qualities.next() {

@@ -9,8 +9,19 @@ use sohoa_imaging::{CleanOptions, DecodeLimits, QualityProfile, Verdict};
 
 use crate::Engine;
 
-/// The thresholds used; stored in each cache entry so a change of profile recomputes instead of reusing.
-const PROFILE: &str = "default";
+/// The imaging profile (`sohoa-imaging/src/profiles.toml`) whose thresholds fit a record's papers:
+/// handwritten declaration forms carry fainter ink than printed documents, and a card copy needs the
+/// resolution its QR code and MRZ are read at. Unknown types keep the general thresholds.
+pub(crate) fn profile_for(doc_type: Option<&str>) -> &'static str {
+    match doc_type.map(str::trim) {
+        Some("KQ-CCCD" | "KQ-CMND") => "id-card",
+        Some(c) if c.starts_with("HK") || c.starts_with("CMND-") || matches!(c, "CT01" | "CC01" | "CC02") => {
+            "handwritten-form"
+        }
+        Some(c) if c.starts_with("KQ-") || c == "CT07" => "admin-doc",
+        _ => "default",
+    }
+}
 
 /// One page's verdict and the measurements behind it (`sohoa clean --json`'s `quality` object).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,7 +54,7 @@ fn round(v: f64, digits: i32) -> f64 {
 /// so they are switched off; orientation, deskew and crop stay because the residual skew, the paper size
 /// (resolution) and clipped edges are measured on their result. `sohoa-imaging` has no metrics-only entry
 /// point, so this is the cheapest call it offers.
-fn measure(path: &Path) -> PageQuality {
+fn measure(path: &Path, profile: &str) -> PageQuality {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return unreadable(&e.to_string()),
@@ -57,7 +68,7 @@ fn measure(path: &Path) -> PageQuality {
         despeckle: false,
         punch_holes: false,
         binarize: false,
-        profile: QualityProfile::named(PROFILE).unwrap_or_default(),
+        profile: QualityProfile::named(profile).unwrap_or_default(),
         ..CleanOptions::default()
     };
     match sohoa_imaging::clean(&image, &opts) {
@@ -96,17 +107,22 @@ impl Engine {
         self.config.data_dir.join("cache").join("quality")
     }
 
-    fn cached_quality(&self, sha256: &str) -> Option<PageQuality> {
-        let bytes = std::fs::read(self.quality_cache_dir().join(format!("{sha256}.json"))).ok()?;
+    /// One entry per page and profile: the same image in records of two kinds keeps both verdicts.
+    fn quality_cache_file(&self, sha256: &str, profile: &str) -> PathBuf {
+        self.quality_cache_dir().join(format!("{sha256}.{profile}.json"))
+    }
+
+    fn cached_quality(&self, sha256: &str, profile: &str) -> Option<PageQuality> {
+        let bytes = std::fs::read(self.quality_cache_file(sha256, profile)).ok()?;
         let entry: CacheEntry = serde_json::from_slice(&bytes).ok()?;
-        (entry.profile == PROFILE).then_some(entry.quality)
+        (entry.profile == profile).then_some(entry.quality)
     }
 
     /// A cache that cannot be written (full disk) costs only speed.
-    fn store_quality(&self, sha256: &str, quality: &PageQuality) {
+    fn store_quality(&self, sha256: &str, profile: &str, quality: &PageQuality) {
         let dir = self.quality_cache_dir();
         let entry = CacheEntry {
-            profile: PROFILE.to_owned(),
+            profile: profile.to_owned(),
             quality: quality.clone(),
         };
         let written = serde_json::to_vec(&entry)
@@ -115,21 +131,22 @@ impl Engine {
                 std::fs::create_dir_all(&dir)?;
                 let tmp = dir.join(format!("{sha256}.{}.tmp", uuid::Uuid::now_v7().simple()));
                 std::fs::write(&tmp, bytes)?;
-                std::fs::rename(&tmp, dir.join(format!("{sha256}.json")))
+                std::fs::rename(&tmp, self.quality_cache_file(sha256, profile))
             });
         if let Err(e) = written {
             tracing::warn!(error = %e, "quality cache not written");
         }
     }
 
-    /// Quality of each blob in `shas` (same order). Cache misses are measured on a few threads at once
-    /// (one full page each in memory), so the first look at a large queue uses the machine's cores.
-    pub(crate) fn page_qualities(&self, shas: &[String]) -> Vec<PageQuality> {
-        let mut out: Vec<Option<PageQuality>> = shas.iter().map(|s| self.cached_quality(s)).collect();
-        let mut missing: Vec<usize> = (0..shas.len()).filter(|&i| out[i].is_none()).collect();
-        // The same image twice in a queue is measured once.
+    /// Quality of each `(blob, profile)` in `pages` (same order). Cache misses are measured on a few threads
+    /// at once (one full page each in memory), so the first look at a large queue uses the machine's cores.
+    pub(crate) fn page_qualities(&self, pages: &[(String, &'static str)]) -> Vec<PageQuality> {
+        let mut out: Vec<Option<PageQuality>> =
+            pages.iter().map(|(s, p)| self.cached_quality(s, p)).collect();
+        let mut missing: Vec<usize> = (0..pages.len()).filter(|&i| out[i].is_none()).collect();
+        // The same image twice in a queue is measured once per profile.
         let mut seen = std::collections::HashSet::new();
-        missing.retain(|&i| seen.insert(shas[i].as_str()));
+        missing.retain(|&i| seen.insert(&pages[i]));
         if !missing.is_empty() {
             let workers = std::thread::available_parallelism()
                 .map_or(1, usize::from)
@@ -142,18 +159,18 @@ impl Engine {
                         loop {
                             let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(&i) = missing.get(k) else { break };
-                            let sha = &shas[i];
+                            let (sha, profile) = &pages[i];
                             let q = match self.store.blob_path(sha) {
-                                Ok(path) => measure(&path),
+                                Ok(path) => measure(&path, profile),
                                 Err(e) => unreadable(&e.to_string()),
                             };
                             if !q.reasons.iter().any(|r| r == "unreadable") {
-                                self.store_quality(sha, &q);
+                                self.store_quality(sha, profile, &q);
                             }
                             measured
                                 .lock()
                                 .unwrap_or_else(std::sync::PoisonError::into_inner)
-                                .push((sha.clone(), q));
+                                .push((pages[i].clone(), q));
                         }
                     });
                 }
@@ -165,7 +182,7 @@ impl Engine {
                 if slot.is_none() {
                     *slot = measured
                         .iter()
-                        .find(|(sha, _)| *sha == shas[i])
+                        .find(|(page, _)| *page == pages[i])
                         .map(|(_, q)| q.clone());
                 }
             }
@@ -186,5 +203,28 @@ pub(super) fn placeholder() -> PageQuality {
         contrast: 0.0,
         residual_skew: 0.0,
         clipped: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::profile_for;
+
+    #[test]
+    fn each_kind_of_paper_is_judged_by_its_own_thresholds() {
+        assert_eq!(profile_for(Some("CMND-TK")), "handwritten-form");
+        assert_eq!(profile_for(Some("HK01")), "handwritten-form");
+        assert_eq!(profile_for(Some("CT01")), "handwritten-form");
+        assert_eq!(profile_for(Some("KQ-CCCD")), "id-card");
+        assert_eq!(profile_for(Some("KQ-CONDAU")), "admin-doc");
+        assert_eq!(profile_for(Some("CT-HD-THUE")), "default");
+        assert_eq!(profile_for(None), "default");
+        // Every name is a profile sohoa-imaging knows: a typo would silently fall back to the defaults.
+        for code in ["CMND-TK", "KQ-CCCD", "KQ-CONDAU", "KHAC"] {
+            assert!(
+                sohoa_imaging::QualityProfile::named(profile_for(Some(code))).is_ok(),
+                "{code}"
+            );
+        }
     }
 }
