@@ -1014,6 +1014,8 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     assert.match(await cellText("sign-result"), /Đã ký và đưa vào hàng đợi 2 giấy tờ/);
     await wd.waitFor(async () => (await queued()) === before + 2, { what: "the vault queue grew by two" });
     assert.match(await wd.text(await wd.find(tid("dossier-papers"))), /đã ký[\s\S]*đã ký/);
+    // The signed PDF joined the version; the count still compares scanned pages with sheets.
+    assert.equal(await wd.attribute(await wd.find(tid("dossier-paper-1")), "data-check"), "ok");
     await shot("28-procedure-dossier-signed");
     await wd.click(await wd.find(tid("reception-close")));
   });
