@@ -15,6 +15,11 @@ pub struct PageEdit {
     pub order: Vec<u32>,
     #[serde(default)]
     pub turns: Vec<(u32, i32)>,
+    /// The version the ordinals were taken from (the one on the officer's screen). Given, the edit is
+    /// refused (`store.version_conflict`) once another version has been committed, instead of deleting
+    /// the pages that version added; absent, the version current when the edit arrives.
+    #[serde(default)]
+    pub version: Option<u32>,
 }
 
 impl Engine {
@@ -27,7 +32,10 @@ impl Engine {
     ) -> Result<u32, EngineError> {
         let id = self.store.resolve_id(id)?;
         let row = self.store.get_record(&id)?;
-        let version = row.current_version.ok_or(EngineError::NothingToImport)?;
+        let version = match edit.version {
+            Some(v) => v,
+            None => row.current_version.ok_or(EngineError::NothingToImport)?,
+        };
         self.edit_pages_of(actor, &id, version, edit)
     }
 

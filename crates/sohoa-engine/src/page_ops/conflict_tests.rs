@@ -160,6 +160,7 @@ fn a_page_edit_made_on_a_version_another_writer_replaced_is_refused() {
     let edit = PageEdit {
         order: vec![1, 2],
         turns: vec![(1, 1)],
+        version: None,
     };
     let err = desk
         .engine
@@ -173,6 +174,7 @@ fn a_page_edit_made_on_a_version_another_writer_replaced_is_refused() {
     let edit = PageEdit {
         order: vec![1, 2, 4],
         turns: vec![(1, 1)],
+        version: None,
     };
     let done = desk.engine.edit_pages_by(&desk.actor(), &id, &edit).unwrap();
     assert_eq!(done, read + 2);
