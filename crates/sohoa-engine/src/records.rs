@@ -276,7 +276,7 @@ impl Engine {
         if checked.iter().any(|(_, m)| m.mime().starts_with("image/")) {
             snapshot.retain(|f| !crate::signing::is_signed_copy(&f.name, &f.media_type));
         }
-        let at = crate::page_ops::insert_index(&snapshot, insert_at.map(|p| p.at))?;
+        let at = crate::page_ops::insert_index(&snapshot, insert_at.and_then(|p| p.at))?;
         let mut taken = crate::page_ops::names(&snapshot);
         let mut deduplicated = 0;
         let mut added_files = Vec::with_capacity(checked.len());
@@ -347,11 +347,12 @@ impl Engine {
     }
 }
 
-/// Where imported files go: before page image `at` (0-based; the page count: after the last file) of
-/// version `of` of the record (`None`: it had none), the version the officer chose the position on.
+/// Where imported files go: into version `of` of the record (`None`: it had none), the version the
+/// officer chose the position on or a signed copy was made from, before its page image `at` (0-based;
+/// `None` or the page count: after the last file).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Placement {
-    pub at: u32,
+    pub at: Option<u32>,
     pub of: Option<u32>,
 }
 

@@ -162,7 +162,7 @@ impl Engine {
             return Err(fault.unwrap_or(ScanError::FeederEmpty).into());
         }
         let place = insert_at.map(|at| Placement {
-            at,
+            at: Some(at),
             of: row.current_version,
         });
         let import = self.commit_spool(actor, spool, &record, place)?;

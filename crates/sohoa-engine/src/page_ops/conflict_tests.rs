@@ -271,7 +271,10 @@ fn pages_placed_at_a_position_of_a_replaced_version_are_refused_appended_ones_ar
     let before = desk.state(&id);
     let new = page_files(desk.dir.path(), 3, 1);
 
-    let at_start = Placement { at: 0, of: read };
+    let at_start = Placement {
+        at: Some(0),
+        of: read,
+    };
     let err = desk
         .engine
         .import_files_at_by(&desk.actor(), &id, &new, Some(at_start))
