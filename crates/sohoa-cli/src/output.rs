@@ -137,3 +137,21 @@ pub fn print_detail(d: &RecordDetail) {
         println!("  #{:<5} {}  {:<12} {}", h.seq, h.at, h.user, h.summary_vi);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A refused lost update is a conflict for scripts too: retry after reading the record again.
+    #[test]
+    fn a_version_conflict_exits_with_the_conflict_code() {
+        let e = EngineError::from(sohoa_store::StoreError::VersionConflict {
+            record: "0b1c2d3e-0000-4000-8000-000000000001".to_owned(),
+            expected: Some(1),
+            found: Some(2),
+        });
+        assert_eq!(e.code(), "store.version_conflict");
+        assert_eq!(exit_code(e.class()), EXIT_CONFLICT);
+        assert_eq!(EXIT_CONFLICT, 5);
+    }
+}

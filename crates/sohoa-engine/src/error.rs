@@ -309,6 +309,7 @@ fn store_class(e: &StoreError) -> ErrorClass {
         StoreError::NotFound { .. } => ErrorClass::NotFound,
         StoreError::Ambiguous { .. }
         | StoreError::Conflict { .. }
+        | StoreError::VersionConflict { .. }
         | StoreError::NotInTrash { .. }
         | StoreError::InTrash { .. } => ErrorClass::Conflict,
         StoreError::InvalidName { .. } | StoreError::InvalidId { .. } => ErrorClass::Invalid,
@@ -336,6 +337,10 @@ fn store_message_vi(e: &StoreError) -> String {
         StoreError::NotFound { .. } => "Không tìm thấy hồ sơ".to_owned(),
         StoreError::Ambiguous { .. } => "Mã hồ sơ rút gọn trùng với nhiều hồ sơ: nhập thêm ký tự".to_owned(),
         StoreError::Conflict { .. } => "Hồ sơ vừa được người khác sửa: tải lại rồi sửa tiếp".to_owned(),
+        StoreError::VersionConflict { .. } => {
+            "Trong lúc bạn thao tác, hồ sơ đã được thay đổi ở nơi khác (máy khác, dòng lệnh hoặc nhận dạng chữ chạy nền): thao tác chưa được ghi và không mất trang nào. Hãy tải lại hồ sơ rồi làm lại"
+                .to_owned()
+        }
         StoreError::InTrash { .. } => "Hồ sơ đang ở thùng rác: khôi phục trước khi sửa".to_owned(),
         StoreError::NotInTrash { .. } => "Hồ sơ không ở thùng rác".to_owned(),
         StoreError::DiskFull { .. } => {

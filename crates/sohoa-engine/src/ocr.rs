@@ -217,7 +217,7 @@ impl Engine {
         );
         let version = self
             .store
-            .commit_version(actor, &id, &snapshot, &reason)
+            .commit_version_if(actor, &id, Some(source), &snapshot, &reason)
             .map_err(EngineError::from)?;
         tracing::info!(record = %id, version = version.number, pages = report.pages, words = report.words, "OCR words stored");
         report.version = Some(version.number);

@@ -15,6 +15,11 @@ pub struct PageEdit {
     pub order: Vec<u32>,
     #[serde(default)]
     pub turns: Vec<(u32, i32)>,
+    /// The version the ordinals were taken from (the one on the officer's screen). Given, the edit is
+    /// refused (`store.version_conflict`) once another version has been committed, instead of deleting
+    /// the pages that version added; absent, the version current when the edit arrives.
+    #[serde(default)]
+    pub version: Option<u32>,
 }
 
 impl Engine {
@@ -27,8 +32,24 @@ impl Engine {
     ) -> Result<u32, EngineError> {
         let id = self.store.resolve_id(id)?;
         let row = self.store.get_record(&id)?;
-        let version = row.current_version.ok_or(EngineError::NothingToImport)?;
-        let files = self.store.version_files(&id, version)?;
+        let version = match edit.version {
+            Some(v) => v,
+            None => row.current_version.ok_or(EngineError::NothingToImport)?,
+        };
+        self.edit_pages_of(actor, &id, version, edit)
+    }
+
+    /// Applies `edit` to `version` of `id` (the one just read as current), committed only if it is still
+    /// current: the edit lists every page, so committing it over a newer version would drop that version's
+    /// pages.
+    pub(crate) fn edit_pages_of(
+        &self,
+        actor: &sohoa_store::Actor,
+        id: &str,
+        version: u32,
+        edit: &PageEdit,
+    ) -> Result<u32, EngineError> {
+        let files = self.store.version_files(id, version)?;
         let is_page = |f: &&sohoa_store::VersionFileRow| f.media_type.starts_with("image/");
         let pages: Vec<_> = files.iter().filter(is_page).collect();
         let mut seen = std::collections::HashSet::new();
@@ -70,7 +91,9 @@ impl Engine {
             edit.order.len(),
             edit.turns.len()
         );
-        let committed = self.store.commit_version(actor, &id, &snapshot, &reason)?;
+        let committed = self
+            .store
+            .commit_version_if(actor, id, Some(version), &snapshot, &reason)?;
         tracing::info!(record = %id, version = committed.number, "pages edited");
         Ok(committed.number)
     }

@@ -122,13 +122,26 @@ impl Engine {
                 meta.set_field(key, value, &self.catalogs)?;
             }
         }
-        meta.validate(&self.catalogs, today_vn())
-            .map_err(EngineError::Validation)?;
-        let update = RecordUpdate::from(to_new_record(&meta)?);
+        self.store_meta(actor, &id, &meta, expected_revision)?;
         let keys: Vec<&str> = edits.iter().map(|(k, _)| k.as_str()).collect();
-        self.store.update_record(actor, &id, &update, expected_revision)?;
         tracing::info!(record = %id, fields = ?keys, "record edited");
         self.record_detail(&id)
+    }
+
+    /// The last steps of every metadata edit (on screen, on the command line, from a workbook): the record
+    /// validated as a whole, then one store revision with its audit entry (`Conflict` if the record is no
+    /// longer at `expected_revision`).
+    pub(crate) fn store_meta(
+        &self,
+        actor: &sohoa_store::Actor,
+        id: &str,
+        meta: &RecordMeta,
+        expected_revision: Option<u32>,
+    ) -> Result<RecordRow, EngineError> {
+        meta.validate(&self.catalogs, today_vn())
+            .map_err(EngineError::Validation)?;
+        let update = RecordUpdate::from(to_new_record(meta)?);
+        Ok(self.store.update_record(actor, id, &update, expected_revision)?)
     }
 
     pub fn record_detail(&self, id: &str) -> Result<RecordDetail, EngineError> {
@@ -222,14 +235,14 @@ impl Engine {
         self.import_files_at_by(actor, id, paths, None)
     }
 
-    /// [`Engine::import_files_by`] with the new files placed before page image `insert_at` (0-based among
-    /// the current page images; `None` or the page count: after the last file), still as one version.
+    /// [`Engine::import_files_by`] with the new files placed as `insert_at` says (`None`: after the last
+    /// file of the current version), still as one version.
     pub(crate) fn import_files_at_by(
         &self,
         actor: &sohoa_store::Actor,
         id: &str,
         paths: &[PathBuf],
-        insert_at: Option<u32>,
+        insert_at: Option<Placement>,
     ) -> Result<ImportReport, EngineError> {
         if paths.is_empty() {
             return Err(EngineError::NothingToImport);
@@ -254,7 +267,10 @@ impl Engine {
             })
             .collect::<Result<Vec<_>, _>>()?;
 
-        let mut snapshot: Vec<VersionFile> = match row.current_version {
+        // A position means something only in the version it was chosen on; appending works on whatever
+        // is current now. Either way the commit is refused if that version is no longer current.
+        let base = insert_at.map_or(row.current_version, |p| p.of);
+        let mut snapshot: Vec<VersionFile> = match base {
             Some(n) => self
                 .store
                 .version_files(&id, n)?
@@ -275,7 +291,7 @@ impl Engine {
         if checked.iter().any(|(_, m)| m.mime().starts_with("image/")) {
             snapshot.retain(|f| !crate::signing::is_signed_copy(&f.name, &f.media_type));
         }
-        let at = crate::page_ops::insert_index(&snapshot, insert_at)?;
+        let at = crate::page_ops::insert_index(&snapshot, insert_at.and_then(|p| p.at))?;
         let mut taken = crate::page_ops::names(&snapshot);
         let mut deduplicated = 0;
         let mut added_files = Vec::with_capacity(checked.len());
@@ -299,7 +315,9 @@ impl Engine {
         let count = added_files.len();
         snapshot.splice(at..at, added_files);
         let reason = format!("nhập {} tệp / import of {} file(s)", paths.len(), paths.len());
-        let version = self.store.commit_version(actor, &id, &snapshot, &reason)?;
+        let version = self
+            .store
+            .commit_version_if(actor, &id, base, &snapshot, &reason)?;
         let added = self
             .store
             .version_files(&id, version.number)?
@@ -342,6 +360,15 @@ impl Engine {
             .collect();
         Ok((owner, rest))
     }
+}
+
+/// Where imported files go: into version `of` of the record (`None`: it had none), the version the
+/// officer chose the position on or a signed copy was made from, before its page image `at` (0-based;
+/// `None` or the page count: after the last file).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Placement {
+    pub at: Option<u32>,
+    pub of: Option<u32>,
 }
 
 /// The ID-card bank is, by definition (seed 004), the bank of 9-digit CMND declaration forms: an archivist

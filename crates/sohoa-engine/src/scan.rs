@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use sohoa_scan::spool::{Manifest, Spool, SpoolError, SpoolMeta};
 use sohoa_scan::{Device, Page, ScanError, ScanSettings};
 
+use crate::records::Placement;
 use crate::{Engine, EngineError, ErrorClass, ImportReport};
 
 /// Why scanning into a record failed; pages already spooled are kept unless the caller discards them.
@@ -160,7 +161,11 @@ impl Engine {
             spool.discard()?;
             return Err(fault.unwrap_or(ScanError::FeederEmpty).into());
         }
-        let import = self.commit_spool(actor, spool, &record, insert_at)?;
+        let place = insert_at.map(|at| Placement {
+            at: Some(at),
+            of: row.current_version,
+        });
+        let import = self.commit_spool(actor, spool, &record, place)?;
         tracing::info!(record = %record, pages, fault = fault.as_ref().map(ScanError::code), "scan stored");
         Ok(ScanRecordReport {
             spool_id,
@@ -237,14 +242,15 @@ impl Engine {
         Ok(())
     }
 
-    /// One version with every spooled page, then the spool goes (only after the version is committed).
+    /// One version with every spooled page, then the spool goes (only after the version is committed: a
+    /// refused commit, such as a record changed during the scan, leaves the pages offered back).
     /// The spool does not remember an insert position, so a resumed or attached scan appends.
     fn commit_spool(
         &self,
         actor: &sohoa_store::Actor,
         spool: Spool,
         record: &str,
-        insert_at: Option<u32>,
+        insert_at: Option<Placement>,
     ) -> Result<ImportReport, ScanRecordError> {
         let paths: Vec<PathBuf> = spool.pages().iter().map(|p| spool.page_path(p)).collect();
         let report = self.import_files_at_by(actor, record, &paths, insert_at)?;

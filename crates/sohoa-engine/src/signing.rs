@@ -76,7 +76,13 @@ impl Engine {
                 outcome.level = sohoa_pdf::Level::BLT;
             }
         }
-        // Imported from a file so the signed copy takes the same checks and naming as any attached file.
+        // Imported from a file so the signed copy takes the same checks and naming as any attached file;
+        // into the version it shows only: a page committed while the officer typed the PIN would
+        // otherwise sit in a version whose signed copy does not show it.
+        let onto = Some(crate::records::Placement {
+            at: None,
+            of: Some(report.version),
+        });
         let work = self
             .config
             .data_dir
@@ -89,7 +95,9 @@ impl Engine {
                 path: path.clone(),
                 problem: crate::FileProblem::Unreadable(e.to_string()),
             })
-            .and_then(|()| self.import_files_by(actor, &report.record_id, std::slice::from_ref(&path)));
+            .and_then(|()| {
+                self.import_files_at_by(actor, &report.record_id, std::slice::from_ref(&path), onto)
+            });
         if let Err(e) = std::fs::remove_dir_all(&work) {
             tracing::warn!(error = %e, "signing work folder not removed");
         }

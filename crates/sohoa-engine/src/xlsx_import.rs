@@ -17,10 +17,10 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, Xlsx, XlsxError};
 use serde::Serialize;
-use sohoa_core::record::RecordMeta;
 use sohoa_core::text::clean_text;
-use sohoa_store::{Actor, NewRecord, RecordUpdate, StoreError};
+use sohoa_store::{Actor, StoreError};
 
+use crate::records::decode_meta;
 use crate::report_error::ReportError;
 use crate::xlsx_layout::{Col, RECORD_COLUMNS, SHEET_RECORDS, current_value};
 use crate::{Engine, EngineError};
@@ -188,10 +188,9 @@ impl Engine {
         Ok(report)
     }
 
-    /// One row: the same steps as [`Engine::edit_record`] (domain rules on every changed field together,
-    /// then the record validated as a whole, then one store revision with its audit entry), but attributed
-    /// to `actor`: `edit_record` always writes as the configured user, and the import must name the
-    /// supervisor who made the change.
+    /// One row: only the cells that differ from the record are edits (an unchanged export re-imported
+    /// writes nothing), set together so every bad cell is reported, then stored the way every metadata
+    /// edit is ([`Engine::store_meta`]).
     fn apply_row(
         &self,
         actor: &Actor,
@@ -203,11 +202,7 @@ impl Engine {
         if row.trashed_at.is_some() {
             return Err(StoreError::InTrash { id: id.to_owned() }.into());
         }
-        let mut meta: RecordMeta = serde_json::from_value(row.metadata.clone()).map_err(|e| {
-            EngineError::from(StoreError::Corrupt {
-                what: format!("record {id} metadata: {e}"),
-            })
-        })?;
+        let mut meta = decode_meta(&row)?;
         let changed: Vec<(&str, &str)> = values
             .iter()
             .filter(|(k, v)| current_value(&meta, k) != *v)
@@ -218,22 +213,7 @@ impl Engine {
         }
         meta.set_fields(&changed, &self.catalogs)
             .map_err(EngineError::Validation)?;
-        meta.validate(&self.catalogs, crate::records::today_vn())
-            .map_err(EngineError::Validation)?;
-        let metadata = serde_json::to_value(&meta).map_err(|e| StoreError::Corrupt {
-            what: format!("metadata encoding: {e}"),
-        })?;
-        let update = RecordUpdate::from(NewRecord {
-            kind: meta.kind.as_str().to_owned(),
-            owner_id: meta.owner_id().map(|id| id.as_str().to_owned()),
-            owner_name: meta.owner_name(),
-            doc_type_code: meta.doc_type_code.clone(),
-            storage_key: meta.storage_key(),
-            title: meta.title(),
-            metadata,
-            search_text: meta.search_text(),
-        });
-        let stored = self.store.update_record(actor, id, &update, expected_revision)?;
+        let stored = self.store_meta(actor, id, &meta, expected_revision)?;
         if stored.revision == row.revision {
             return Ok(RowResult::Unchanged);
         }

@@ -34,6 +34,19 @@ pub enum StoreError {
     BlobMissing { sha256: String },
     #[error("record changed meanwhile: expected revision {expected}, it is now at revision {actual}")]
     Conflict { expected: u32, actual: u32 },
+    /// A change derived from version `expected` of a record (`None`: it had none) met version `found`:
+    /// another writer (the CLI beside the app, background OCR, a second window) committed in between.
+    /// Nothing was written; the other writer's pages are intact.
+    #[error(
+        "record {record} changed meanwhile: the change was made on version {}, the record is now at version {}: reload it; nothing was written",
+        show_version(*.expected),
+        show_version(*.found)
+    )]
+    VersionConflict {
+        record: String,
+        expected: Option<u32>,
+        found: Option<u32>,
+    },
     #[error("record {id} is not in the trash")]
     NotInTrash { id: String },
     #[error("record {id} is in the trash: restore it first")]
@@ -65,6 +78,7 @@ impl StoreError {
             StoreError::InvalidInput { .. } => "store.invalid_input",
             StoreError::BlobMissing { .. } => "store.blob_missing",
             StoreError::Conflict { .. } => "store.conflict",
+            StoreError::VersionConflict { .. } => "store.version_conflict",
             StoreError::NotInTrash { .. } => "store.not_in_trash",
             StoreError::InTrash { .. } => "store.in_trash",
             StoreError::SchemaTooNew { .. } => "store.schema_too_new",
@@ -104,6 +118,10 @@ impl StoreError {
             other => other,
         }
     }
+}
+
+fn show_version(v: Option<u32>) -> String {
+    v.map_or_else(|| "none".to_owned(), |n| n.to_string())
 }
 
 /// std maps ENOSPC/EDQUOT (Unix) and ERROR_DISK_FULL/ERROR_DISK_QUOTA_EXCEEDED (Windows) onto these kinds,

@@ -9,10 +9,34 @@ use crate::records::{check_full_id, load};
 use crate::store::check_actor;
 use crate::text::{format_ts, nfc, now_ts};
 use crate::types::{Actor, PurgeReport, RecordRow};
+use crate::versions::Expect;
 use crate::{Store, StoreError, audit, reconcile};
 
 impl Store {
     pub fn trash(&self, actor: &Actor, id: &str, reason: &str) -> Result<RecordRow, StoreError> {
+        self.trash_expecting(actor, id, Expect::Any, reason)
+    }
+
+    /// [`Store::trash`] only while the record's current version is still `expected_current`
+    /// ([`StoreError::VersionConflict`] otherwise, nothing written): a merge trashes its source after
+    /// copying the pages it read, and must not bin pages another writer added since.
+    pub fn trash_if(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_current: Option<u32>,
+        reason: &str,
+    ) -> Result<RecordRow, StoreError> {
+        self.trash_expecting(actor, id, Expect::Current(expected_current), reason)
+    }
+
+    fn trash_expecting(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expect: Expect,
+        reason: &str,
+    ) -> Result<RecordRow, StoreError> {
         check_actor(actor)?;
         check_full_id(id)?;
         let reason = nfc(reason);
@@ -21,6 +45,7 @@ impl Store {
             if old.trashed_at.is_some() {
                 return Err(StoreError::InTrash { id: id.to_owned() });
             }
+            expect.check(id, old.current_version)?;
             let now = now_ts();
             tx.execute(
                 "UPDATE records SET trashed_at = ?2, trash_reason = ?3, updated_at = ?2 WHERE id = ?1",

@@ -15,10 +15,40 @@ impl Store {
     /// Commits `files` (the complete, ordered page list) as the record's next version, with its audit
     /// entry, in one transaction. Every blob is checked on disk inside that transaction, so a version can
     /// never reference a file that is not there.
+    ///
+    /// For a page list made without reading the current version (a first scan, a test fixture). A list
+    /// derived from the current version goes through [`Store::commit_version_if`], or a writer that
+    /// committed in between (the CLI beside the app, background OCR) silently loses its pages.
     pub fn commit_version(
         &self,
         actor: &Actor,
         record_id: &str,
+        files: &[VersionFile],
+        reason: &str,
+    ) -> Result<VersionRow, StoreError> {
+        self.commit(actor, record_id, Expect::Any, files, reason)
+    }
+
+    /// [`Store::commit_version`] for a page list derived from version `expected_current` (`None`: the
+    /// record had no version): refused with [`StoreError::VersionConflict`], nothing written, when the
+    /// record's current version is another one by the time the transaction runs. The check and the insert
+    /// share the write transaction, so no commit can slip in between them.
+    pub fn commit_version_if(
+        &self,
+        actor: &Actor,
+        record_id: &str,
+        expected_current: Option<u32>,
+        files: &[VersionFile],
+        reason: &str,
+    ) -> Result<VersionRow, StoreError> {
+        self.commit(actor, record_id, Expect::Current(expected_current), files, reason)
+    }
+
+    fn commit(
+        &self,
+        actor: &Actor,
+        record_id: &str,
+        expect: Expect,
         files: &[VersionFile],
         reason: &str,
     ) -> Result<VersionRow, StoreError> {
@@ -44,6 +74,7 @@ impl Store {
                     id: record_id.to_owned(),
                 });
             }
+            expect.check(record_id, record.current_version)?;
             for (f, path) in files.iter().zip(&paths) {
                 match fs::metadata(path) {
                     Ok(m) if m.is_file() && m.len() == f.blob.size => {}
@@ -183,6 +214,27 @@ impl Store {
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
+    }
+}
+
+/// What a commit requires of the record's current version.
+#[derive(Clone, Copy)]
+pub(crate) enum Expect {
+    Any,
+    /// Exactly this one (`None`: no version yet).
+    Current(Option<u32>),
+}
+
+impl Expect {
+    pub(crate) fn check(self, record_id: &str, found: Option<u32>) -> Result<(), StoreError> {
+        match self {
+            Expect::Current(expected) if expected != found => Err(StoreError::VersionConflict {
+                record: record_id.to_owned(),
+                expected,
+                found,
+            }),
+            _ => Ok(()),
+        }
     }
 }
 

@@ -8,6 +8,10 @@
 //! first: a split creates and fills the new record before the source loses its pages (a failure trashes the
 //! new record, the source is untouched), and a merge trashes the source only after the target holds its
 //! pages (a failure of the trash leaves both live, nothing lost).
+//!
+//! Every version written is derived from the version read, so each commit (and the merge's trash) is made
+//! only if that version is still current: another writer's pages are refused a silent overwrite, and the
+//! conflict unwinds like any other failure.
 
 mod acting;
 mod error;
@@ -67,6 +71,17 @@ impl Engine {
         at: u32,
     ) -> Result<SplitReport, EngineError> {
         let row = self.paged_record(id)?;
+        self.split_record_of(actor, row, at)
+    }
+
+    /// Splits `row` as it was read: the pages of its `current_version` then, committed only if that is
+    /// still the current one.
+    pub(crate) fn split_record_of(
+        &self,
+        actor: &sohoa_store::Actor,
+        row: RecordRow,
+        at: u32,
+    ) -> Result<SplitReport, EngineError> {
         self.refuse_delivered(&row.id)?;
         // A message still waiting would send every page under this record, the split-off ones included.
         self.refuse_queued(&row.id)?;
@@ -108,7 +123,10 @@ impl Engine {
             "tách từ hồ sơ {src}, trang {first}–{pages} / split off record {src}, pages {first}–{pages}",
             src = short(&row.id)
         );
-        let new_version = match self.store.commit_version(actor, &new.id, &leaves, &reason) {
+        let new_version = match self
+            .store
+            .commit_version_if(actor, &new.id, None, &leaves, &reason)
+        {
             Ok(v) => v.number,
             Err(e) => return Err(self.undo_split(actor, &new.id, e.into())),
         };
@@ -116,10 +134,14 @@ impl Engine {
             "tách trang {first}–{pages} sang hồ sơ {dst} / pages {first}–{pages} split off to record {dst}",
             dst = short(&new.id)
         );
-        let source_version = match self.store.commit_version(actor, &row.id, &stays, &reason) {
-            Ok(v) => v.number,
-            Err(e) => return Err(self.undo_split(actor, &new.id, e.into())),
-        };
+        let source_version =
+            match self
+                .store
+                .commit_version_if(actor, &row.id, row.current_version, &stays, &reason)
+            {
+                Ok(v) => v.number,
+                Err(e) => return Err(self.undo_split(actor, &new.id, e.into())),
+            };
         // A dossier of an archive batch stays with its batch (its sheet count is checked there). The split
         // itself is done by now: a failure here is logged, not reported as a failed split.
         let linked = self.store.record_batch(&row.id).and_then(|batch| {
@@ -160,6 +182,18 @@ impl Engine {
     ) -> Result<MergeReport, EngineError> {
         let target = self.store.get_record(&self.store.resolve_id(target)?)?;
         let source = self.paged_record(source)?;
+        self.merge_records_of(actor, target, source)
+    }
+
+    /// Merges `source` into `target` as both were read: the target's new version is committed only if
+    /// the target is still at the version read, and the source is trashed only if it is still at the
+    /// version whose pages were copied (otherwise the target is put back and the merge refused).
+    pub(crate) fn merge_records_of(
+        &self,
+        actor: &sohoa_store::Actor,
+        target: RecordRow,
+        source: RecordRow,
+    ) -> Result<MergeReport, EngineError> {
         if target.id == source.id {
             return Err(PageOpsError::SameRecord.into());
         }
@@ -227,19 +261,28 @@ impl Engine {
             "gộp {moved} trang từ hồ sơ {src} / {moved} page(s) merged from record {src}",
             src = short(&source.id)
         );
-        let version = self.store.commit_version(actor, &target.id, &snapshot, &reason)?;
+        let version =
+            self.store
+                .commit_version_if(actor, &target.id, target.current_version, &snapshot, &reason)?;
         let why = format!(
             "đã gộp vào hồ sơ {dst} / merged into record {dst}",
             dst = target.id
         );
-        if let Err(e) = self.store.trash(actor, &source.id, &why) {
-            // The source keeps its pages: the target goes back to what it was, so a retry does not add
-            // them twice.
+        if let Err(e) = self
+            .store
+            .trash_if(actor, &source.id, source.current_version, &why)
+        {
+            // The source keeps its pages (a conflict: it has newer ones than those copied): the target goes
+            // back to what it was, so a retry does not add them twice. Only over the merge's own version:
+            // if the target changed again meanwhile, it keeps the copies rather than lose that change.
             let undo = format!(
                 "hoàn tác gộp từ hồ sơ {src} / merge from record {src} undone",
                 src = short(&source.id)
             );
-            if let Err(u) = self.store.commit_version(actor, &target.id, &before, &undo) {
+            if let Err(u) =
+                self.store
+                    .commit_version_if(actor, &target.id, Some(version.number), &before, &undo)
+            {
                 tracing::error!(record = %target.id, error = %u, "merge into the target not undone");
             }
             return Err(e.into());
@@ -444,3 +487,6 @@ pub(crate) fn insert_index(files: &[VersionFile], at: Option<u32>) -> Result<usi
         .into()),
     }
 }
+
+#[cfg(test)]
+mod conflict_tests;

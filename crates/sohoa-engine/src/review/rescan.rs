@@ -116,7 +116,7 @@ impl Engine {
         let reason = format!("quét lại trang {number} / rescan of page {number}");
         let committed = self
             .store
-            .commit_version(actor, &record, &snapshot, &reason)
+            .commit_version_if(actor, &record, Some(version), &snapshot, &reason)
             .map_err(EngineError::from)?;
         spool.discard()?;
         tracing::info!(record = %record, version = committed.number, page = number, "page rescanned");
