@@ -41,6 +41,9 @@ const api = mock.hoisted(() => ({
   })),
   scanRecord: mock.fn(async () => ({ spool_id: "s1", pages: 1, import: { record_id: "r", version: 3 }, fault: null })),
   onScanProgress: mock.fn(async () => () => {}),
+  editPages: mock.fn(async (): Promise<RecordDetail> => {
+    throw { code: "store.version_conflict", message: "Hồ sơ vừa được thay đổi ở nơi khác", message_en: "changed elsewhere" };
+  }),
 }));
 mock.mock("../lib/api/client", async (original) => ({ ...(await original<object>()), ...api }));
 
@@ -72,5 +75,23 @@ describe("ReceptionView page actions", () => {
     await fireEvent.click(screen.getByTestId("scan-start"));
     await mock.waitFor(() => expect(api.scanRecord).toHaveBeenCalledTimes(2));
     expect(api.scanRecord.mock.calls[1]).toEqual([expect.objectContaining({ insert_at: null })]);
+  });
+
+  it("turns a page of the version on screen, and on a version conflict shows the record as it is now", async () => {
+    api.createRecord.mockImplementation(async () => withPages());
+    api.recordDetail.mockImplementation(async () => withPages());
+    render(ReceptionView, { props: { onclose: mock.fn() } });
+    await fireEvent.input(await screen.findByTestId("owner-id"), { target: { value: "036090004567" } });
+    const create = screen.getByTestId("create-record") as HTMLButtonElement;
+    await mock.waitFor(() => expect(create.disabled).toBe(false));
+    await fireEvent.click(create);
+    await screen.findAllByTestId("page-thumb");
+    const reloads = api.recordDetail.mock.calls.length;
+    await fireEvent.click(screen.getAllByTestId("page-turn")[0] as HTMLElement);
+    await mock.waitFor(() => expect(api.editPages).toHaveBeenCalledTimes(1));
+    const version = withPages().versions[0]!.number;
+    expect(api.editPages.mock.calls[0]).toEqual([baseDetail().summary.id, expect.objectContaining({ version })]);
+    expect((await screen.findByTestId("error-banner")).getAttribute("data-error-code")).toBe("store.version_conflict");
+    await mock.waitFor(() => expect(api.recordDetail.mock.calls.length).toBe(reloads + 1));
   });
 });

@@ -339,6 +339,8 @@ export interface SignedAndQueued {
 export interface PageEdit {
   order: number[];
   turns: [number, number][];
+  /** The version the ordinals were taken from: an edit of a version another writer replaced is refused. */
+  version?: number | null;
 }
 
 /** Engine `SplitReport`: the pages from the split position left for a new record of the same owner and fields. */
