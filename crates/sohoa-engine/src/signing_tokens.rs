@@ -64,7 +64,8 @@ pub struct SigningTokens {
     pub tokens: Vec<SigningToken>,
     /// PC/SC not answering (pcscd stopped): PIV cards cannot be listed (Vietnamese).
     pub pcsc_error: Option<String>,
-    /// The middleware did not answer in time; the lists are empty, try again.
+    /// A source (pcscd, a vendor module) did not answer in time: it is listed with the error, the devices
+    /// of the others are shown; try again for the rest.
     pub timed_out: bool,
 }
 
@@ -104,14 +105,7 @@ fn modules_for(sign_key: Option<&str>) -> Vec<PathBuf> {
 /// Lists the devices seen with `modules` probed (none given: the installed vendor modules).
 pub fn list_signing_tokens(modules: &[PathBuf]) -> SigningTokens {
     let now = Utc::now();
-    let Some(probe) = crate::desk_status::probe_with_deadline(modules, LIST_TIMEOUT) else {
-        return SigningTokens {
-            modules: Vec::new(),
-            tokens: Vec::new(),
-            pcsc_error: None,
-            timed_out: true,
-        };
-    };
+    let (probe, timed_out) = crate::desk_status::probe_with_deadline(modules, LIST_TIMEOUT);
     let mut tokens: Vec<SigningToken> = probe
         .tokens
         .iter()
@@ -158,7 +152,7 @@ pub fn list_signing_tokens(modules: &[PathBuf]) -> SigningTokens {
         modules,
         tokens,
         pcsc_error: probe.readers.as_ref().err().map(|e| e.message_vi()),
-        timed_out: false,
+        timed_out,
     }
 }
 

@@ -69,16 +69,8 @@ pub const TOKEN_PROBE_TIMEOUT: Duration = Duration::from_secs(4);
 /// known vendor module that is installed when `modules` is empty).
 pub fn token_status(modules: &[PathBuf]) -> TokenStatus {
     let now = Utc::now();
-    match probe::probe_with_deadline(modules, TOKEN_PROBE_TIMEOUT) {
-        Some(p) => summarize_tokens(&p.readers, &p.tokens, now),
-        None => summarize_tokens(
-            &Err(sohoa_sign::SignError::PcscUnavailable(
-                "probe timed out".to_owned(),
-            )),
-            &[],
-            now,
-        ),
-    }
+    let (p, _) = probe::probe_with_deadline(modules, TOKEN_PROBE_TIMEOUT);
+    summarize_tokens(&p.readers, &p.tokens, now)
 }
 
 impl Engine {
