@@ -12,48 +12,13 @@ use std::sync::atomic::AtomicBool;
 mod page_ops_support;
 mod support;
 
-use page_ops_support::{page_files, record_with_pages};
+use page_ops_support::{other_adds_a_page, record_with_pages};
 use sohoa_engine::Role;
 use sohoa_scan::{
     Capabilities, Device, DeviceInfo, OptionValue, Page, PageStream, ScanError, ScanSettings, SetOutcome,
 };
-use sohoa_store::{Actor, Store, VersionFile};
+use sohoa_store::Store;
 use support::{engine_with, residence, sane_test_scanner};
-
-/// The other writer appends one page to the current version; returns its hash.
-fn other_adds_a_page(dir: &std::path::Path, id: &str) -> String {
-    let store = Store::open(dir).unwrap();
-    let row = store.get_record(id).unwrap();
-    let mut files: Vec<VersionFile> = store
-        .version_files(id, row.current_version.unwrap())
-        .unwrap()
-        .into_iter()
-        .map(|f| VersionFile {
-            blob: sohoa_store::BlobRef {
-                sha256: f.sha256,
-                size: f.size,
-            },
-            name: f.name,
-            media_type: f.media_type,
-        })
-        .collect();
-    let png = &page_files(dir, 99, 1)[0];
-    let stored = store.put_blob_from_path(png).unwrap();
-    let sha = stored.blob.sha256.clone();
-    files.push(VersionFile {
-        blob: stored.blob,
-        name: "tu-dong-lenh.png".to_owned(),
-        media_type: "image/png".to_owned(),
-    });
-    let actor = Actor {
-        user: "dong.lenh".to_owned(),
-        workstation: "ws-2".to_owned(),
-    };
-    store
-        .commit_version_if(&actor, id, row.current_version, &files, "nhập từ dòng lệnh")
-        .unwrap();
-    sha
-}
 
 fn current(dir: &std::path::Path, id: &str) -> (Option<u32>, Vec<String>) {
     let store = Store::open(dir).unwrap();

@@ -8,11 +8,10 @@
 mod page_ops_support;
 mod support;
 
-use page_ops_support::{page_files, record_with_pages};
+use page_ops_support::{other_adds_a_page, record_with_pages};
 use sohoa_engine::{RecordSignOptions, Role};
 use sohoa_pdf::{CopyForm, SignOptions};
 use sohoa_sign::{Backend, DigestAlgorithm, KeyKind, SignError, Signer};
-use sohoa_store::{Actor, Store, VersionFile};
 use sohoa_vpcd_fixture::TestPki;
 use sohoa_vpcd_fixture::softhsm::{MODULE, signing_token};
 use support::{engine_with, residence};
@@ -43,39 +42,6 @@ impl Signer for CommitsWhileSigning {
         }
         self.inner.sign_digest(alg, digest)
     }
-}
-
-fn other_adds_a_page(dir: &std::path::Path, id: &str) -> String {
-    let store = Store::open(dir).unwrap();
-    let row = store.get_record(id).unwrap();
-    let mut files: Vec<VersionFile> = store
-        .version_files(id, row.current_version.unwrap())
-        .unwrap()
-        .into_iter()
-        .map(|f| VersionFile {
-            blob: sohoa_store::BlobRef {
-                sha256: f.sha256,
-                size: f.size,
-            },
-            name: f.name,
-            media_type: f.media_type,
-        })
-        .collect();
-    let stored = store.put_blob_from_path(&page_files(dir, 99, 1)[0]).unwrap();
-    let sha = stored.blob.sha256.clone();
-    files.push(VersionFile {
-        blob: stored.blob,
-        name: "tu-dong-lenh.png".to_owned(),
-        media_type: "image/png".to_owned(),
-    });
-    let actor = Actor {
-        user: "dong.lenh".to_owned(),
-        workstation: "ws-2".to_owned(),
-    };
-    store
-        .commit_version_if(&actor, id, row.current_version, &files, "nhập từ dòng lệnh")
-        .unwrap();
-    sha
 }
 
 #[test]

@@ -153,3 +153,39 @@ pub fn enqueue(dir: &std::path::Path, id: &str) {
         )
         .unwrap();
 }
+
+/// Another writer (the CLI on the same data directory) appends one page to the current version; returns
+/// its hash.
+pub fn other_adds_a_page(dir: &std::path::Path, id: &str) -> String {
+    let store = Store::open(dir).unwrap();
+    let row = store.get_record(id).unwrap();
+    let mut files: Vec<VersionFile> = store
+        .version_files(id, row.current_version.unwrap())
+        .unwrap()
+        .into_iter()
+        .map(|f| VersionFile {
+            blob: sohoa_store::BlobRef {
+                sha256: f.sha256,
+                size: f.size,
+            },
+            name: f.name,
+            media_type: f.media_type,
+        })
+        .collect();
+    let png = &page_files(dir, 99, 1)[0];
+    let stored = store.put_blob_from_path(png).unwrap();
+    let sha = stored.blob.sha256.clone();
+    files.push(VersionFile {
+        blob: stored.blob,
+        name: "tu-dong-lenh.png".to_owned(),
+        media_type: "image/png".to_owned(),
+    });
+    let actor = Actor {
+        user: "dong.lenh".to_owned(),
+        workstation: "ws-2".to_owned(),
+    };
+    store
+        .commit_version_if(&actor, id, row.current_version, &files, "nhập từ dòng lệnh")
+        .unwrap();
+    sha
+}
