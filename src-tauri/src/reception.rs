@@ -201,25 +201,31 @@ pub async fn edit_pages(
     .await
 }
 
-/// The pages from position `at` on become a new record with the same owner and fields.
+/// The pages from position `at` on become a new record with the same owner and fields; `version` is the
+/// one the officer chose `at` on (refused if another was committed since).
 #[tauri::command]
 pub async fn split_record(
     state: State<'_, Shell>,
     record: String,
     at: u32,
+    version: Option<u32>,
 ) -> Result<sohoa_engine::SplitReport, ShellError> {
-    guarded("split_record", &state, move |e| Ok(e.split_record(&record, at)?)).await
+    guarded("split_record", &state, move |e| {
+        Ok(e.split_record(&record, at, version)?)
+    })
+    .await
 }
 
-/// `source`'s pages are appended to `target`'s; `source` goes to the trash.
+/// `source`'s pages are appended to `target`'s; `source` goes to the trash. `version`: the target's on screen.
 #[tauri::command]
 pub async fn merge_records(
     state: State<'_, Shell>,
     target: String,
     source: String,
+    version: Option<u32>,
 ) -> Result<sohoa_engine::MergeReport, ShellError> {
     guarded("merge_records", &state, move |e| {
-        Ok(e.merge_records(&target, &source)?)
+        Ok(e.merge_records(&target, &source, version)?)
     })
     .await
 }

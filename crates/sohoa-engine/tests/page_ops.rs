@@ -8,7 +8,8 @@ mod page_ops_support;
 mod support;
 
 use page_ops_support::{
-    add_words_and_signature, assert_own_words, current_pages, deliver, enqueue, record_with_pages, shas,
+    add_words_and_signature, assert_own_words, current_pages, deliver, enqueue, other_adds_a_page,
+    record_with_pages, shas,
 };
 use sohoa_engine::{NewRecordRequest, Role};
 use support::{engine_with, residence};
@@ -56,7 +57,7 @@ fn a_split_moves_the_last_pages_with_their_words_to_a_new_record_of_the_same_own
     }
 
     let report = e
-        .split_record(&id, 2)
+        .split_record(&id, 2, None)
         .unwrap_or_else(|err| panic!("{} {}", err.code(), err.message_vi()));
     assert_eq!(report.moved, 2);
     assert_eq!(report.new_version, 1);
@@ -108,7 +109,7 @@ fn a_split_moves_the_last_pages_with_their_words_to_a_new_record_of_the_same_own
 
     // Nothing left on one side: refused, nothing written.
     for at in [0, 2, 7] {
-        let err = e.split_record(&id, at).unwrap_err();
+        let err = e.split_record(&id, at, None).unwrap_err();
         assert_eq!(err.code(), "pages.split_empty_side");
         assert!(
             err.message_vi().contains("ít nhất một trang"),
@@ -125,26 +126,29 @@ fn a_delivered_or_information_only_record_is_not_split_and_a_supervisor_may_not_
     let e = engine.acting(&officer);
     let id = record_with_pages(&engine, &officer, d.path(), &residence(), 1, 3);
     let boss = support::add_account(&engine, "truong", Role::Supervisor);
-    let err = engine.acting(&boss).split_record(&id, 1).unwrap_err();
+    let err = engine.acting(&boss).split_record(&id, 1, None).unwrap_err();
     assert_eq!(err.code(), "auth.forbidden");
     let archivist = support::add_account(&engine, "binh", Role::Archivist);
     let other = record_with_pages(&engine, &officer, d.path(), &residence(), 2, 2);
-    engine.acting(&archivist).split_record(&other, 1).unwrap();
+    engine.acting(&archivist).split_record(&other, 1, None).unwrap();
 
     let info = e.create_record(&info_only()).unwrap().summary.id;
     assert_eq!(
-        code(e.split_record(&info, 1).unwrap_err()),
+        code(e.split_record(&info, 1, None).unwrap_err()),
         "record.info_only_has_no_files"
     );
     let empty = e.create_record(&residence()).unwrap().summary.id;
-    assert_eq!(code(e.split_record(&empty, 1).unwrap_err()), "pages.none");
+    assert_eq!(code(e.split_record(&empty, 1, None).unwrap_err()), "pages.none");
     // A message still waiting would send the split-off pages under this record too.
     let waiting = record_with_pages(&engine, &officer, d.path(), &residence(), 3, 2);
     enqueue(d.path(), &waiting);
-    assert_eq!(code(e.split_record(&waiting, 1).unwrap_err()), "pages.queued");
+    assert_eq!(
+        code(e.split_record(&waiting, 1, None).unwrap_err()),
+        "pages.queued"
+    );
 
     deliver(d.path(), &id);
-    let err = e.split_record(&id, 1).unwrap_err();
+    let err = e.split_record(&id, 1, None).unwrap_err();
     assert_eq!(err.code(), "pages.delivered");
     assert!(err.message_vi().contains("đã gửi"), "{}", err.message_vi());
     assert_eq!(e.record_detail(&id).unwrap().versions.len(), 1);
@@ -181,7 +185,7 @@ fn a_merge_appends_the_other_records_pages_with_their_words_and_trashes_it() {
     let (s_before, _) = current_pages(d.path(), &source);
     let t_versions = e.record_detail(&target).unwrap().versions.len();
     let report = e
-        .merge_records(&target, &source)
+        .merge_records(&target, &source, None)
         .unwrap_or_else(|err| panic!("{} {}", err.code(), err.message_vi()));
     assert_eq!(report.moved, 2);
     let (after, signed) = current_pages(d.path(), &target);
@@ -220,7 +224,7 @@ fn a_merge_appends_the_other_records_pages_with_their_words_and_trashes_it() {
     assert_eq!(ids, [older]);
     // The trashed source cannot be merged again.
     assert_eq!(
-        code(e.merge_records(&target, &source).unwrap_err()),
+        code(e.merge_records(&target, &source, None).unwrap_err()),
         "store.in_trash"
     );
 }
@@ -239,10 +243,10 @@ fn merges_of_other_owners_kinds_delivered_queued_or_the_same_record_are_refused(
     let fine = record_with_pages(&engine, &officer, d.path(), &residence(), 5, 1);
 
     assert_eq!(
-        code(e.merge_records(&target, &target).unwrap_err()),
+        code(e.merge_records(&target, &target, None).unwrap_err()),
         "pages.same_record"
     );
-    let err = e.merge_records(&target, &stranger).unwrap_err();
+    let err = e.merge_records(&target, &stranger, None).unwrap_err();
     assert_eq!(err.code(), "pages.owner_differs");
     let said = format!("{} {err}", err.message_vi());
     assert!(
@@ -250,24 +254,29 @@ fn merges_of_other_owners_kinds_delivered_queued_or_the_same_record_are_refused(
         "{said}"
     );
     assert_eq!(
-        code(e.merge_records(&target, &info).unwrap_err()),
+        code(e.merge_records(&target, &info, None).unwrap_err()),
         "record.info_only_has_no_files"
     );
     assert_eq!(
-        code(e.merge_records(&info, &target).unwrap_err()),
+        code(e.merge_records(&info, &target, None).unwrap_err()),
         "record.info_only_has_no_files"
     );
     assert_eq!(
-        code(e.merge_records(&target, &delivered).unwrap_err()),
+        code(e.merge_records(&target, &delivered, None).unwrap_err()),
         "pages.delivered"
     );
     assert_eq!(
-        code(e.merge_records(&target, &queued).unwrap_err()),
+        code(e.merge_records(&target, &queued, None).unwrap_err()),
         "pages.queued"
     );
     let boss = support::add_account(&engine, "truong", Role::Supervisor);
     assert_eq!(
-        code(engine.acting(&boss).merge_records(&target, &fine).unwrap_err()),
+        code(
+            engine
+                .acting(&boss)
+                .merge_records(&target, &fine, None)
+                .unwrap_err()
+        ),
         "auth.forbidden"
     );
     assert_eq!(
@@ -297,8 +306,35 @@ fn merges_of_other_owners_kinds_delivered_queued_or_the_same_record_are_refused(
         .collect(),
     };
     let card = record_with_pages(&engine, &officer, d.path(), &card, 6, 1);
-    let err = e.merge_records(&target, &card).unwrap_err();
+    let err = e.merge_records(&target, &card, None).unwrap_err();
     assert_eq!(err.code(), "pages.kind_differs");
     assert!(err.message_vi().contains("khác loại"), "{}", err.message_vi());
     assert!(e.merge_candidates(&target).unwrap().iter().all(|c| c.id != card));
+}
+
+#[test]
+fn a_split_or_merge_chosen_on_a_version_since_replaced_is_refused_and_changes_nothing() {
+    let (d, engine, officer) = engine_with(Role::Officer);
+    let e = engine.acting(&officer);
+    let target = record_with_pages(&engine, &officer, d.path(), &residence(), 1, 3);
+    let source = record_with_pages(&engine, &officer, d.path(), &residence(), 2, 1);
+    let shown = e.record_detail(&target).unwrap().summary.current_version;
+    // The CLI beside the app adds a page: the position the officer chose now means another page.
+    other_adds_a_page(d.path(), &target);
+    let (before, _) = current_pages(d.path(), &target);
+    assert_eq!(
+        code(e.split_record(&target, 2, shown).unwrap_err()),
+        "store.version_conflict"
+    );
+    assert_eq!(
+        code(e.merge_records(&target, &source, shown).unwrap_err()),
+        "store.version_conflict"
+    );
+    assert_eq!(shas(&current_pages(d.path(), &target).0), shas(&before));
+    assert_eq!(e.record_detail(&source).unwrap().summary.page_count, 1);
+    // On the version now shown both go ahead.
+    let now = e.record_detail(&target).unwrap().summary.current_version;
+    assert_eq!(e.split_record(&target, 3, now).unwrap().moved, 1);
+    let now = e.record_detail(&target).unwrap().summary.current_version;
+    assert_eq!(e.merge_records(&target, &source, now).unwrap().moved, 1);
 }

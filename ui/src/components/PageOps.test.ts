@@ -40,7 +40,7 @@ const { default: PageOps } = await import("./PageOps.svelte");
 const RECORD = "0193a5b2-aaaa-7000-8000-00000000aaaa";
 
 function setup(selected = 2, pages = 4) {
-  const props = { record: RECORD, selected, pages, onchanged: mock.fn(), onopen: mock.fn(), oninsert: mock.fn() };
+  const props = { record: RECORD, version: 4, selected, pages, onchanged: mock.fn(), onopen: mock.fn(), oninsert: mock.fn() };
   render(PageOps, { props });
   return props;
 }
@@ -56,7 +56,7 @@ describe("PageOps", () => {
     expect(api.splitRecord).not.toHaveBeenCalled();
     await fireEvent.click(screen.getByTestId("split-do"));
     await mock.waitFor(() => expect(props.onchanged).toHaveBeenCalledTimes(1));
-    expect(api.splitRecord).toHaveBeenCalledWith(RECORD, 2);
+    expect(api.splitRecord).toHaveBeenCalledWith(RECORD, 2, 4);
     expect(screen.getByTestId("page-ops-done").textContent).toContain("Đã tách 2 trang sang hồ sơ mới 0193a5b2");
     await fireEvent.click(screen.getByTestId("open-new-record"));
     expect(props.onopen).toHaveBeenCalledWith("0193a5b2-7c1d-7000-8000-00000000beef");
@@ -65,6 +65,17 @@ describe("PageOps", () => {
   it("cannot split at the first page (nothing would stay)", () => {
     setup(0, 4);
     expect((screen.getByTestId("split-start") as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("reloads the record when the pages changed since they were shown (version conflict)", async () => {
+    api.splitRecord.mockImplementationOnce(async () => {
+      throw shellError("store.version_conflict", "Hồ sơ vừa được thay đổi ở nơi khác");
+    });
+    const props = setup(1, 3);
+    await fireEvent.click(screen.getByTestId("split-start"));
+    await fireEvent.click(screen.getByTestId("split-do"));
+    expect((await screen.findByTestId("error-banner")).dataset.errorCode).toBe("store.version_conflict");
+    expect(props.onchanged).toHaveBeenCalledTimes(1);
   });
 
   it("shows the engine's refusal of a split in the error banner", async () => {
@@ -93,7 +104,7 @@ describe("PageOps", () => {
     await fireEvent.click(choices[0] as HTMLElement);
     await fireEvent.click(screen.getByTestId("merge-do"));
     await mock.waitFor(() => expect(props.onchanged).toHaveBeenCalledTimes(1));
-    expect(api.mergeRecords).toHaveBeenCalledWith(RECORD, "0193a5b2-0000-7000-8000-000000000002");
+    expect(api.mergeRecords).toHaveBeenCalledWith(RECORD, "0193a5b2-0000-7000-8000-000000000002", 4);
     expect(screen.getByTestId("page-ops-done").textContent).toContain("Đã gộp 2 trang");
     expect(screen.queryByTestId("merge-picker")).toBeNull();
   });

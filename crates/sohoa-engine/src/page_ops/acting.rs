@@ -11,16 +11,23 @@ use super::{MergeCandidate, MergeReport, SplitReport};
 
 impl Acting<'_> {
     /// The pages from position `at` (0-based among the page images) become a new record; see
-    /// [`SplitReport`].
-    pub fn split_record(&self, id: &str, at: u32) -> Result<SplitReport, EngineError> {
+    /// [`SplitReport`]. `seen`: the version the officer chose `at` on; if another has been committed since,
+    /// the split is refused (`store.version_conflict`) rather than cutting at a page that moved.
+    pub fn split_record(&self, id: &str, at: u32, seen: Option<u32>) -> Result<SplitReport, EngineError> {
         let engine = self.require(Action::EditRecord)?;
-        engine.split_record_by(&engine.actor_for(self.caller), id, at)
+        engine.split_record_by(&engine.actor_for(self.caller), id, at, seen)
     }
 
     /// `source`'s pages go after `target`'s, and `source` goes to the trash; see [`MergeReport`].
-    pub fn merge_records(&self, target: &str, source: &str) -> Result<MergeReport, EngineError> {
+    /// `target_seen`: the target's version on the officer's screen, checked like [`Acting::split_record`]'s.
+    pub fn merge_records(
+        &self,
+        target: &str,
+        source: &str,
+        target_seen: Option<u32>,
+    ) -> Result<MergeReport, EngineError> {
         let engine = self.require(Action::EditRecord)?;
-        engine.merge_records_by(&engine.actor_for(self.caller), target, source)
+        engine.merge_records_by(&engine.actor_for(self.caller), target, source, target_seen)
     }
 
     pub fn merge_candidates(&self, target: &str) -> Result<Vec<MergeCandidate>, EngineError> {

@@ -201,7 +201,7 @@ fn a_split_of_a_stale_source_is_refused_and_its_new_record_goes_to_the_trash() {
     assert_eq!(desk.live_records(), live, "the half-made record is not left live");
 
     // Read afresh, the split goes through and the other writer's page leaves with the last ones.
-    let report = desk.engine.split_record_by(&desk.actor(), &id, 2).unwrap();
+    let report = desk.engine.split_record_by(&desk.actor(), &id, 2, None).unwrap();
     assert_eq!(report.moved, 3);
     assert!(desk.state(&report.new_id).1.contains(&theirs));
     assert!(desk.engine.store.audit_verify().unwrap().is_valid());
@@ -254,7 +254,7 @@ fn a_merge_of_a_stale_source_puts_the_target_back_and_keeps_the_source_live() {
     // Read afresh, the merge takes the other writer's page too.
     let report = desk
         .engine
-        .merge_records_by(&desk.actor(), &target, &source)
+        .merge_records_by(&desk.actor(), &target, &source, None)
         .unwrap();
     assert_eq!(report.moved, 3);
     assert!(desk.state(&target).1.contains(&theirs));

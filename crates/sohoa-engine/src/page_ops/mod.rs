@@ -69,8 +69,10 @@ impl Engine {
         actor: &sohoa_store::Actor,
         id: &str,
         at: u32,
+        seen: Option<u32>,
     ) -> Result<SplitReport, EngineError> {
         let row = self.paged_record(id)?;
+        still_seen(&row, seen)?;
         self.split_record_of(actor, row, at)
     }
 
@@ -179,8 +181,10 @@ impl Engine {
         actor: &sohoa_store::Actor,
         target: &str,
         source: &str,
+        target_seen: Option<u32>,
     ) -> Result<MergeReport, EngineError> {
         let target = self.store.get_record(&self.store.resolve_id(target)?)?;
+        still_seen(&target, target_seen)?;
         let source = self.paged_record(source)?;
         self.merge_records_of(actor, target, source)
     }
@@ -490,3 +494,16 @@ pub(crate) fn insert_index(files: &[VersionFile], at: Option<u32>) -> Result<usi
 
 #[cfg(test)]
 mod conflict_tests;
+
+/// The version the caller looked at is still the current one (nothing to check when it names none).
+fn still_seen(row: &RecordRow, seen: Option<u32>) -> Result<(), EngineError> {
+    match seen {
+        Some(v) if row.current_version != Some(v) => Err(sohoa_store::StoreError::VersionConflict {
+            record: row.id.clone(),
+            expected: Some(v),
+            found: row.current_version,
+        }
+        .into()),
+        _ => Ok(()),
+    }
+}

@@ -33,13 +33,13 @@ vi.mock("@tauri-apps/api/core", () => tauri);
 describe("page operation commands", () => {
   it("use the shell's command and argument names", async () => {
     const { mergeCandidates, mergeRecords, scanRecord, splitRecord } = await import("./client");
-    await splitRecord("r1", 2);
-    await mergeRecords("r1", "r2");
+    await splitRecord("r1", 2, 3);
+    await mergeRecords("r1", "r2", null);
     await mergeCandidates("r1");
     await scanRecord({ record: "r1", device: "test:0", preset: "p", max_pages: null, insert_at: 1 });
     expect(tauri.invoke.mock.calls).toEqual([
-      ["split_record", { record: "r1", at: 2 }],
-      ["merge_records", { target: "r1", source: "r2" }],
+      ["split_record", { record: "r1", at: 2, version: 3 }],
+      ["merge_records", { target: "r1", source: "r2", version: null }],
       ["merge_candidates", { record: "r1" }],
       ["scan_record", { request: { record: "r1", device: "test:0", preset: "p", max_pages: null, insert_at: 1 } }],
     ]);

@@ -261,13 +261,14 @@ export function updateRecordFields(record: string, edits: [string, string][], re
 }
 
 /** The pages from position `at` (0-based among the page images) become a new record of the same owner and fields. */
-export function splitRecord(record: string, at: number): Promise<SplitReport> {
-  return call<SplitReport>("split_record", { record, at });
+/** `version`: the one `at` was chosen on; refused (store.version_conflict) if another was committed since. */
+export function splitRecord(record: string, at: number, version: number | null): Promise<SplitReport> {
+  return call<SplitReport>("split_record", { record, at, version });
 }
 
 /** Appends `source`'s pages after `target`'s as a new version of `target`; `source` goes to the trash. */
-export function mergeRecords(target: string, source: string): Promise<MergeReport> {
-  return call<MergeReport>("merge_records", { target, source });
+export function mergeRecords(target: string, source: string, version: number | null): Promise<MergeReport> {
+  return call<MergeReport>("merge_records", { target, source, version });
 }
 
 /** Other live records of the same owner and kind as `record`, newest first: what may be merged into it. */
