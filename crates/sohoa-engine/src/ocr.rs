@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use sohoa_ocr::{OcrConfig, OcrError, OcrEvent, OcrPool, PageInput, PageText, Priority};
-use sohoa_store::{BlobRef, VersionFile};
+use sohoa_store::VersionFile;
 
 use crate::{Engine, EngineError};
 
@@ -179,17 +179,7 @@ impl Engine {
         }
         drop(pool);
 
-        let mut snapshot: Vec<VersionFile> = files
-            .iter()
-            .map(|f| VersionFile {
-                blob: BlobRef {
-                    sha256: f.sha256.clone(),
-                    size: f.size,
-                },
-                name: f.name.clone(),
-                media_type: f.media_type.clone(),
-            })
-            .collect();
+        let mut snapshot: Vec<VersionFile> = files.iter().map(crate::pages::keep).collect();
         for (f, page) in todo.iter().zip(pages.into_iter().flatten()) {
             report.words += page.word_count();
             if page.text.is_empty() {

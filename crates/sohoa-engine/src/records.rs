@@ -274,15 +274,8 @@ impl Engine {
             Some(n) => self
                 .store
                 .version_files(&id, n)?
-                .into_iter()
-                .map(|f| VersionFile {
-                    blob: sohoa_store::BlobRef {
-                        sha256: f.sha256,
-                        size: f.size,
-                    },
-                    name: f.name,
-                    media_type: f.media_type,
-                })
+                .iter()
+                .map(crate::pages::keep)
                 .collect(),
             None => Vec::new(),
         };
