@@ -54,23 +54,45 @@ fn ocr_words_are_not_stored_over_a_version_committed_while_reading() {
     assert_eq!(files.len(), 2, "the two pages, no words stored: {files:?}");
 }
 
-#[test]
-fn a_scan_placed_at_a_position_is_kept_for_later_when_the_record_changed_during_the_scan() {
+/// One sheet from the SANE test scanner into a 2-page record (placed at `insert_at`), while another writer
+/// adds a page as soon as the scanned page arrives; returns the scan's result and that writer's page.
+fn scan_while_another_writes(
+    insert_at: Option<u32>,
+) -> (
+    tempfile::TempDir,
+    sohoa_engine::Engine,
+    String,
+    Result<sohoa_engine::ScanRecordReport, sohoa_engine::ScanRecordError>,
+    Option<String>,
+) {
     let (d, engine, officer) = engine_with(Role::Officer);
     let scanner = sane_test_scanner(d.path(), 50);
-    let e = engine.acting(&officer);
     let id = record_with_pages(&engine, &officer, d.path(), &residence(), 1, 2);
     let never = AtomicBool::new(false);
     let mut theirs = None;
     let (mut dev, settings) =
         sohoa_engine::open_scanner(engine.data_dir(), None, scanner, "cmnd-form", Some(1)).unwrap();
-    let err = e
-        .scan_into_record_at(&id, Some(0), dev.as_mut(), &settings, None, &never, |_| {
+    let result = engine.acting(&officer).scan_into_record_at(
+        &id,
+        insert_at,
+        dev.as_mut(),
+        &settings,
+        None,
+        &never,
+        |_| {
             if theirs.is_none() {
                 theirs = Some(other_adds_a_page(d.path(), &id));
             }
-        })
-        .unwrap_err();
+        },
+    );
+    drop(dev);
+    (d, engine, id, result, theirs)
+}
+
+#[test]
+fn a_scan_placed_at_a_position_is_kept_for_later_when_the_record_changed_during_the_scan() {
+    let (d, engine, id, result, theirs) = scan_while_another_writes(Some(0));
+    let err = result.unwrap_err();
     assert_eq!(err.code(), "store.version_conflict", "{err}");
     let theirs = theirs.expect("a page was scanned");
     let (version, files) = current(d.path(), &id);
@@ -89,21 +111,8 @@ fn a_scan_placed_at_a_position_is_kept_for_later_when_the_record_changed_during_
 
 #[test]
 fn an_appending_scan_keeps_a_page_committed_during_the_scan() {
-    let (d, engine, officer) = engine_with(Role::Officer);
-    let scanner = sane_test_scanner(d.path(), 50);
-    let e = engine.acting(&officer);
-    let id = record_with_pages(&engine, &officer, d.path(), &residence(), 1, 2);
-    let never = AtomicBool::new(false);
-    let mut theirs = None;
-    let (mut dev, settings) =
-        sohoa_engine::open_scanner(engine.data_dir(), None, scanner, "cmnd-form", Some(1)).unwrap();
-    let report = e
-        .scan_into_record_at(&id, None, dev.as_mut(), &settings, None, &never, |_| {
-            if theirs.is_none() {
-                theirs = Some(other_adds_a_page(d.path(), &id));
-            }
-        })
-        .unwrap_or_else(|err| panic!("{} {}", err.code(), err.message_vi()));
+    let (d, _engine, id, result, theirs) = scan_while_another_writes(None);
+    let report = result.unwrap_or_else(|err| panic!("{} {}", err.code(), err.message_vi()));
     assert_eq!(report.import.unwrap().version, 3);
     let (_, files) = current(d.path(), &id);
     assert_eq!(files.len(), 4);

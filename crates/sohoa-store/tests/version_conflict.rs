@@ -32,14 +32,20 @@ fn state(store: &Store, id: &str) -> (Vec<u32>, Vec<String>, bool, u64, String) 
     )
 }
 
-#[test]
-fn a_commit_made_on_a_stale_version_is_refused_and_changes_nothing() {
+/// The app and the CLI: two handles on one fresh data directory, with one record of title `title`.
+fn app_and_cli(title: &str) -> (tempfile::TempDir, Store, Store, sohoa_store::RecordRow) {
     let dir = tempfile::tempdir().unwrap();
     let app = Store::open(dir.path()).unwrap();
     let cli = Store::open(dir.path()).unwrap();
     let rec = app
-        .create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ cư trú"))
+        .create_record(&actor(), &new_record("001099012345", "A", title))
         .unwrap();
+    (dir, app, cli, rec)
+}
+
+#[test]
+fn a_commit_made_on_a_stale_version_is_refused_and_changes_nothing() {
+    let (_dir, app, cli, rec) = app_and_cli("Hồ sơ cư trú");
     let p1 = page(&app, b"page one", "trang-1.png");
     let v1 = app
         .commit_version_if(&actor(), &rec.id, None, std::slice::from_ref(&p1), "scan")
@@ -108,12 +114,7 @@ fn a_commit_made_on_a_stale_version_is_refused_and_changes_nothing() {
 
 #[test]
 fn a_first_commit_expecting_no_version_loses_to_one_that_came_first() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = Store::open(dir.path()).unwrap();
-    let cli = Store::open(dir.path()).unwrap();
-    let rec = app
-        .create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ"))
-        .unwrap();
+    let (_dir, app, cli, rec) = app_and_cli("Hồ sơ");
     let theirs = page(&cli, b"the CLI's scan", "trang-1.png");
     cli.commit_version_if(&other_actor(), &rec.id, None, &[theirs], "scan")
         .unwrap();
@@ -139,12 +140,7 @@ fn a_first_commit_expecting_no_version_loses_to_one_that_came_first() {
 
 #[test]
 fn trash_if_refuses_a_record_that_moved_on_and_trashes_one_that_did_not() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = Store::open(dir.path()).unwrap();
-    let cli = Store::open(dir.path()).unwrap();
-    let rec = app
-        .create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ"))
-        .unwrap();
+    let (_dir, app, cli, rec) = app_and_cli("Hồ sơ");
     let p1 = page(&app, b"page one", "trang-1.png");
     app.commit_version(&actor(), &rec.id, std::slice::from_ref(&p1), "scan")
         .unwrap();

@@ -49,15 +49,20 @@ mock.mock("../lib/api/client", async (original) => ({ ...(await original<object>
 
 const { default: ReceptionView } = await import("./ReceptionView.svelte");
 
+/** The reception screen after the officer typed a valid ID and created the record (which has three pages). */
+async function openWithPages() {
+  api.createRecord.mockImplementation(async () => withPages());
+  api.recordDetail.mockImplementation(async () => withPages());
+  render(ReceptionView, { props: { onclose: mock.fn() } });
+  await fireEvent.input(await screen.findByTestId("owner-id"), { target: { value: "036090004567" } });
+  const create = screen.getByTestId("create-record") as HTMLButtonElement;
+  await mock.waitFor(() => expect(create.disabled).toBe(false));
+  await fireEvent.click(create);
+}
+
 describe("ReceptionView page actions", () => {
   it("scans pages in after the selected page as one scan with insert_at", async () => {
-    api.createRecord.mockImplementation(async () => withPages());
-    api.recordDetail.mockImplementation(async () => withPages());
-    render(ReceptionView, { props: { onclose: mock.fn() } });
-    await fireEvent.input(await screen.findByTestId("owner-id"), { target: { value: "036090004567" } });
-    const create = screen.getByTestId("create-record") as HTMLButtonElement;
-    await mock.waitFor(() => expect(create.disabled).toBe(false));
-    await fireEvent.click(create);
+    await openWithPages();
     const thumbs = await screen.findAllByTestId("page-thumb");
     await mock.waitFor(() => expect((screen.getByTestId("scanner-device") as HTMLSelectElement).value).toBe("test:0"));
     await fireEvent.click(thumbs[1] as HTMLElement);
@@ -78,13 +83,7 @@ describe("ReceptionView page actions", () => {
   });
 
   it("turns a page of the version on screen, and on a version conflict shows the record as it is now", async () => {
-    api.createRecord.mockImplementation(async () => withPages());
-    api.recordDetail.mockImplementation(async () => withPages());
-    render(ReceptionView, { props: { onclose: mock.fn() } });
-    await fireEvent.input(await screen.findByTestId("owner-id"), { target: { value: "036090004567" } });
-    const create = screen.getByTestId("create-record") as HTMLButtonElement;
-    await mock.waitFor(() => expect(create.disabled).toBe(false));
-    await fireEvent.click(create);
+    await openWithPages();
     await screen.findAllByTestId("page-thumb");
     const reloads = api.recordDetail.mock.calls.length;
     await fireEvent.click(screen.getAllByTestId("page-turn")[0] as HTMLElement);
