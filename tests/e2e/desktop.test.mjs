@@ -48,6 +48,26 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     return path;
   }
 
+  /** Records waiting for the vault, as the status bar says. */
+  async function queued() {
+    return Number(/chờ gửi (\d+)/.exec(await cellText("status-vault"))?.[1] ?? 0);
+  }
+
+  /** F8, the clerk token's PIN, and the reception screen's signed line (a refusal fails the test with its text). */
+  async function signWithPin(what) {
+    await wd.pressKeys(Keys.F8);
+    const pin = await wd.waitFor(async () => (await wd.findAll(tid("sign-pin")))[0] ?? false, { what: "PIN dialog" });
+    await wd.sendKeys(pin, requiredEnv("SOHOA_TEST_PIN") + Keys.Enter);
+    await wd.waitFor(
+      async () => {
+        const failed = (await wd.findAll(tid("sign-error")))[0];
+        if (failed) throw new Error(`signing refused: ${await wd.text(failed)}`);
+        return (await wd.findAll(tid("sign-result"))).length === 1;
+      },
+      { what, timeoutMs: 60_000 },
+    );
+  }
+
   /** textContent, not WebDriver's visible text: clipped (ellipsised) text counts as hidden for WebKitWebDriver. */
   function cellText(id) {
     return wd.execute(`return document.querySelector('[data-testid="${id}"]').textContent;`);
@@ -910,7 +930,6 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
   it("takes a 5-page dossier from the owner's ID to the vault queue within the counter's 60-second target", async () => {
     // The officer's own time once the paper is in the feeder, keyboard only: F2, the ID and the six fields,
     // Enter, F5 (five sheets), F8 and the PIN. The queue count before shows the record really joined it.
-    const queued = async () => Number(/chờ gửi (\d+)/.exec(await cellText("status-vault"))?.[1] ?? 0);
     const before = await queued();
     const t0 = Date.now();
     await wd.pressKeys(Keys.F2);
@@ -932,17 +951,7 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     await wd.pressKeys(Keys.F5);
     await wd.waitFor(async () => (await wd.findAll(tid("page-thumb"))).length === 5, { what: "five pages", timeoutMs: 60_000 });
     await wd.waitFor(async () => (await wd.attribute(await wd.find(tid("sign-start")), "disabled")) !== "true", { what: "scan finished" });
-    await wd.pressKeys(Keys.F8);
-    const pin = await wd.waitFor(async () => (await wd.findAll(tid("sign-pin")))[0] ?? false, { what: "PIN dialog" });
-    await wd.sendKeys(pin, requiredEnv("SOHOA_TEST_PIN") + Keys.Enter);
-    await wd.waitFor(
-      async () => {
-        const failed = (await wd.findAll(tid("sign-error")))[0];
-        if (failed) throw new Error(`signing refused: ${await wd.text(failed)}`);
-        return (await wd.findAll(tid("sign-result"))).length === 1;
-      },
-      { what: "signed and queued", timeoutMs: 60_000 },
-    );
+    await signWithPin("signed and queued");
     await wd.waitFor(async () => (await queued()) === before + 1, { what: "the vault queue grew by one" });
     timings.fivePageDossierMs = Date.now() - t0;
     await shot("26-five-page-dossier");
@@ -951,7 +960,6 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
   });
 
   it("receives a residence-registration dossier from the law's checklist, scans each paper and signs them with one PIN", async () => {
-    const queued = async () => Number(/chờ gửi (\d+)/.exec(await cellText("status-vault"))?.[1] ?? 0);
     const before = await queued();
     const choose = (id, value) =>
       wd.execute(
@@ -1000,17 +1008,7 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     await wd.pressKeys(Keys.F5);
     await wd.waitFor(async () => (await thumbs()) >= 2 && (await wd.attribute(await wd.find(tid("scan-start")), "disabled")) !== "true", { what: "the lease scanned", timeoutMs: 60_000 });
     assert.equal(await wd.attribute(await wd.find(tid("dossier-paper-1")), "data-check"), "ok");
-    await wd.pressKeys(Keys.F8);
-    const pin = await wd.waitFor(async () => (await wd.findAll(tid("sign-pin")))[0] ?? false, { what: "PIN dialog" });
-    await wd.sendKeys(pin, requiredEnv("SOHOA_TEST_PIN") + Keys.Enter);
-    await wd.waitFor(
-      async () => {
-        const failed = (await wd.findAll(tid("sign-error")))[0];
-        if (failed) throw new Error(`signing refused: ${await wd.text(failed)}`);
-        return (await wd.findAll(tid("sign-result"))).length === 1;
-      },
-      { what: "both papers signed", timeoutMs: 60_000 },
-    );
+    await signWithPin("both papers signed");
     assert.match(await cellText("sign-result"), /Đã ký và đưa vào hàng đợi 2 giấy tờ/);
     await wd.waitFor(async () => (await queued()) === before + 2, { what: "the vault queue grew by two" });
     assert.match(await wd.text(await wd.find(tid("dossier-papers"))), /đã ký[\s\S]*đã ký/);
