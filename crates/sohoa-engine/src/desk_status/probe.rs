@@ -2,7 +2,7 @@
 //! token cell, the administrator's token list and `sohoa tokens` all read this, so they cannot disagree about
 //! which modules were tried.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -67,6 +67,25 @@ pub(crate) fn probe_with_deadline(modules: &[PathBuf], timeout: Duration) -> (De
     } else {
         modules.to_vec()
     };
+    probe_sources(
+        modules,
+        timeout,
+        sohoa_sign::piv::list_readers,
+        sohoa_sign::pkcs11::list_tokens,
+    )
+}
+
+type ReadersFn = fn() -> Result<Vec<ReaderInfo>, SignError>;
+type TokensFn = fn(&Path) -> Result<Vec<Pkcs11Token>, SignError>;
+
+/// [`probe_with_deadline`] with the two middleware calls passed in, so the test can stand a hung pcscd next
+/// to a real SoftHSM module without depending on which of them happens to answer first.
+fn probe_sources(
+    modules: Vec<PathBuf>,
+    timeout: Duration,
+    list_readers: ReadersFn,
+    list_tokens: TokensFn,
+) -> (DeviceProbe, bool) {
     let deadline = Instant::now() + timeout;
     let (tx, rx) = mpsc::channel();
     let mut expected = 0usize;
@@ -81,13 +100,13 @@ pub(crate) fn probe_with_deadline(modules: &[PathBuf], timeout: Duration) -> (De
     };
     spawn(
         "sohoa-pcsc-probe",
-        Box::new(|| Answer::Readers(sohoa_sign::piv::list_readers())),
+        Box::new(move || Answer::Readers(list_readers())),
     );
     for (i, m) in modules.iter().enumerate() {
         let m = m.clone();
         spawn(
             "sohoa-pkcs11-probe",
-            Box::new(move || Answer::Module(i, sohoa_sign::pkcs11::list_tokens(&m))),
+            Box::new(move || Answer::Module(i, list_tokens(&m))),
         );
     }
     drop(tx);
@@ -134,21 +153,33 @@ pub(crate) fn probe_with_deadline(modules: &[PathBuf], timeout: Duration) -> (De
 mod tests {
     use super::*;
 
-    /// Loading a module takes milliseconds; a zero deadline passes before any source can answer, so each is
-    /// reported as late instead of being waited for.
+    /// A PC/SC daemon that never answers (the hang seen when other programs held the virtual card) next to
+    /// the real SoftHSM module: the probe returns at the deadline, names PC/SC as late and keeps the module's
+    /// own answer instead of blaming it too.
     #[test]
     fn a_source_that_misses_the_deadline_is_reported_not_waited_for() {
+        /// A stand-in: a real pcscd cannot be made to hang on cue.
+        fn hung_pcscd() -> Result<Vec<ReaderInfo>, SignError> {
+            std::thread::sleep(Duration::from_secs(30));
+            Ok(Vec::new())
+        }
         let module = PathBuf::from("/usr/lib/softhsm/libsofthsm2.so");
         let started = Instant::now();
-        let (probe, timed_out) = probe_with_deadline(std::slice::from_ref(&module), Duration::ZERO);
-        assert!(started.elapsed() < Duration::from_secs(1));
+        let (probe, timed_out) = probe_sources(
+            vec![module.clone()],
+            Duration::from_secs(3),
+            hung_pcscd,
+            sohoa_sign::pkcs11::list_tokens,
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
         assert!(timed_out);
         assert_eq!(probe.modules, [module]);
-        let late = |e: &SignError| e.to_string().contains("no answer within 0 s");
-        assert!(
-            probe.module_errors.iter().all(|(_, e)| late(e)) && probe.readers.as_ref().err().is_none_or(late),
-            "{probe:?}"
-        );
-        assert!(probe.tokens.is_empty());
+        let late = |e: &SignError| e.to_string().contains("no answer within 3 s");
+        assert!(probe.readers.as_ref().is_err_and(late), "{probe:?}");
+        assert!(!probe.module_errors.iter().any(|(_, e)| late(e)), "{probe:?}");
     }
 }
