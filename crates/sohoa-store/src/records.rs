@@ -1,6 +1,6 @@
 //! Records and their metadata revisions.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde_json::{Value as Json, json};
 
 use crate::store::check_actor;
@@ -189,29 +189,52 @@ fn present_keys(f: &Fields, metadata: &Json) -> Vec<String> {
     keys
 }
 
+/// A new record's fields checked and normalised before any transaction, so a caller composing several
+/// writes in one transaction (a split) inserts it with the same rules as [`Store::create_record`].
+pub(crate) struct CheckedNew {
+    id: String,
+    kind: String,
+    metadata: Json,
+    f: Fields,
+}
+
+impl CheckedNew {
+    pub(crate) fn new(new: &NewRecord) -> Result<CheckedNew, StoreError> {
+        validate_label("kind", &new.kind)?;
+        Ok(CheckedNew {
+            id: uuid::Uuid::now_v7().hyphenated().to_string(),
+            kind: nfc(&new.kind),
+            metadata: new.metadata.clone(),
+            f: Fields::new(&RecordUpdate::from(new.clone()))?,
+        })
+    }
+
+    /// Inserts the record with its `record.create` audit entry inside the caller's transaction.
+    pub(crate) fn insert(&self, tx: &Transaction<'_>, actor: &Actor) -> Result<RecordRow, StoreError> {
+        let (id, kind, f) = (&self.id, &self.kind, &self.f);
+        let now = now_ts();
+        tx.execute(
+            "INSERT INTO records (id, kind, owner_id, owner_name, doc_type_code, storage_key, title, metadata,
+                search_text, revision, current_version, created_at, created_by, updated_at, revised_at,
+                revised_by, revised_ws)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, NULL, ?10, ?11, ?10, ?10, ?11, ?12)",
+            params![
+                id, kind, f.owner_id, f.owner_name, f.doc_type_code, f.storage_key, f.title, f.metadata,
+                f.search_text, now, actor.user, actor.workstation
+            ],
+        )?;
+        let details =
+            json!({"kind": kind, "revision": 1, "fields": present_keys(f, &nfc_json(&self.metadata))});
+        audit::append(tx, actor, "record.create", Some(id), &details)?;
+        load(tx, id)
+    }
+}
+
 impl Store {
     pub fn create_record(&self, actor: &Actor, new: &NewRecord) -> Result<RecordRow, StoreError> {
         check_actor(actor)?;
-        validate_label("kind", &new.kind)?;
-        let f = Fields::new(&RecordUpdate::from(new.clone()))?;
-        let id = uuid::Uuid::now_v7().hyphenated().to_string();
-        let kind = nfc(&new.kind);
-        let row = self.write_tx(|tx| {
-            let now = now_ts();
-            tx.execute(
-                "INSERT INTO records (id, kind, owner_id, owner_name, doc_type_code, storage_key, title, metadata,
-                    search_text, revision, current_version, created_at, created_by, updated_at, revised_at,
-                    revised_by, revised_ws)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, NULL, ?10, ?11, ?10, ?10, ?11, ?12)",
-                params![
-                    id, kind, f.owner_id, f.owner_name, f.doc_type_code, f.storage_key, f.title, f.metadata,
-                    f.search_text, now, actor.user, actor.workstation
-                ],
-            )?;
-            let details = json!({"kind": kind, "revision": 1, "fields": present_keys(&f, &nfc_json(&new.metadata))});
-            audit::append(tx, actor, "record.create", Some(&id), &details)?;
-            load(tx, &id)
-        })?;
+        let new = CheckedNew::new(new)?;
+        let row = self.write_tx(|tx| new.insert(tx, actor))?;
         tracing::info!(record = %row.id, kind = %row.kind, "record created");
         Ok(row)
     }

@@ -2,7 +2,7 @@
 //! rows and then the blob files nobody else uses. Audit entries about the record are kept forever.
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::params;
+use rusqlite::{Transaction, params};
 use serde_json::json;
 
 use crate::records::{check_full_id, load};
@@ -39,28 +39,7 @@ impl Store {
     ) -> Result<RecordRow, StoreError> {
         check_actor(actor)?;
         check_full_id(id)?;
-        let reason = nfc(reason);
-        let row = self.write_tx(|tx| {
-            let old = load(tx, id)?;
-            if old.trashed_at.is_some() {
-                return Err(StoreError::InTrash { id: id.to_owned() });
-            }
-            expect.check(id, old.current_version)?;
-            let now = now_ts();
-            tx.execute(
-                "UPDATE records SET trashed_at = ?2, trash_reason = ?3, updated_at = ?2 WHERE id = ?1",
-                params![id, now, reason],
-            )?;
-            // The reason is free text (it may name people): it stays on the record, not in the audit log.
-            audit::append(
-                tx,
-                actor,
-                "record.trash",
-                Some(id),
-                &json!({"revision": old.revision}),
-            )?;
-            load(tx, id)
-        })?;
+        let row = self.write_tx(|tx| trash_in(tx, actor, id, expect, reason))?;
         tracing::info!(record = %id, "record trashed");
         Ok(row)
     }
@@ -226,4 +205,33 @@ impl Store {
         let pending = self.pending_snapshot();
         self.with_conn(|conn| reconcile::integrity(conn, &self.blobs, deep, &pending))
     }
+}
+
+/// Moves a record to the trash inside the caller's transaction, if it is live and at `expect`.
+pub(crate) fn trash_in(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    id: &str,
+    expect: Expect,
+    reason: &str,
+) -> Result<RecordRow, StoreError> {
+    let old = load(tx, id)?;
+    if old.trashed_at.is_some() {
+        return Err(StoreError::InTrash { id: id.to_owned() });
+    }
+    expect.check(id, old.current_version)?;
+    let now = now_ts();
+    tx.execute(
+        "UPDATE records SET trashed_at = ?2, trash_reason = ?3, updated_at = ?2 WHERE id = ?1",
+        params![id, now, nfc(reason)],
+    )?;
+    // The reason is free text (it may name people): it stays on the record, not in the audit log.
+    audit::append(
+        tx,
+        actor,
+        "record.trash",
+        Some(id),
+        &json!({"revision": old.revision}),
+    )?;
+    load(tx, id)
 }

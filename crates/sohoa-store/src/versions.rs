@@ -1,8 +1,9 @@
 //! Immutable file versions of a record (a re-scan makes a new version; earlier ones stay).
 
 use std::fs;
+use std::path::PathBuf;
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, Transaction, params};
 use serde_json::json;
 
 use crate::records::{check_full_id, load};
@@ -54,6 +55,15 @@ impl Store {
     ) -> Result<VersionRow, StoreError> {
         check_actor(actor)?;
         check_full_id(record_id)?;
+        let checked = self.check_files(files)?;
+        let row = self.write_tx(|tx| commit_in(tx, actor, record_id, expect, &checked, reason))?;
+        self.release_pending(files);
+        tracing::info!(record = %record_id, version = row.number, files = row.file_count, "version committed");
+        Ok(row)
+    }
+
+    /// Checks a page list before its transaction: names, media types and where each blob must be.
+    pub(crate) fn check_files<'a>(&self, files: &'a [VersionFile]) -> Result<CheckedFiles<'a>, StoreError> {
         if files.is_empty() {
             return Err(StoreError::InvalidInput {
                 field: "files",
@@ -66,101 +76,11 @@ impl Store {
             validate_label("media_type", &f.media_type)?;
             paths.push(self.blobs.path_of(&f.blob.sha256)?);
         }
-        let reason = nfc(reason);
-        let row = self.write_tx(|tx| {
-            let record = load(tx, record_id)?;
-            if record.trashed_at.is_some() {
-                return Err(StoreError::InTrash {
-                    id: record_id.to_owned(),
-                });
-            }
-            expect.check(record_id, record.current_version)?;
-            for (f, path) in files.iter().zip(&paths) {
-                match fs::metadata(path) {
-                    Ok(m) if m.is_file() && m.len() == f.blob.size => {}
-                    Ok(m) if m.is_file() => {
-                        return Err(StoreError::InvalidInput {
-                            field: "files",
-                            reason: format!(
-                                "blob {} has {} bytes, the version says {}",
-                                f.blob.sha256,
-                                m.len(),
-                                f.blob.size
-                            ),
-                        });
-                    }
-                    _ => {
-                        return Err(StoreError::BlobMissing {
-                            sha256: f.blob.sha256.clone(),
-                        });
-                    }
-                }
-            }
-            let number: u32 = tx.query_row(
-                "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE record_id = ?1",
-                [record_id],
-                |r| r.get(0),
-            )?;
-            let total: u64 = files.iter().map(|f| f.blob.size).sum();
-            let now = now_ts();
-            tx.execute(
-                "INSERT INTO versions (record_id, number, created_at, user, workstation, reason, file_count,
-                    total_bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    record_id,
-                    number,
-                    now,
-                    actor.user,
-                    actor.workstation,
-                    reason,
-                    files.len() as u32,
-                    total
-                ],
-            )?;
-            let mut insert = tx.prepare(
-                "INSERT INTO version_files (record_id, version, ordinal, name, media_type, sha256, size)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for (i, f) in files.iter().enumerate() {
-                insert.execute(params![
-                    record_id,
-                    number,
-                    i as u32 + 1,
-                    f.name,
-                    f.media_type,
-                    f.blob.sha256,
-                    f.blob.size
-                ])?;
-            }
-            drop(insert);
-            tx.execute(
-                "UPDATE records SET current_version = ?2, updated_at = ?3 WHERE id = ?1",
-                params![record_id, number, now],
-            )?;
-            // Hashes and sizes bind the audit chain to the exact content; names and reason are free text
-            // that may carry personal data, so they stay in the version row only.
-            let listed: Vec<_> = files
-                .iter()
-                .map(|f| json!({"sha256": f.blob.sha256, "size": f.blob.size, "media_type": f.media_type}))
-                .collect();
-            audit::append(
-                tx,
-                actor,
-                "version.commit",
-                Some(record_id),
-                &json!({"version": number, "files": listed, "total_bytes": total}),
-            )?;
-            Ok(VersionRow {
-                record_id: record_id.to_owned(),
-                number,
-                created_at: now,
-                actor: actor.user.clone(),
-                workstation: actor.workstation.clone(),
-                reason,
-                file_count: files.len() as u32,
-                total_bytes: total,
-            })
-        })?;
+        Ok(CheckedFiles { files, paths })
+    }
+
+    /// Committed blobs no longer need protecting from clean-up as pending puts.
+    pub(crate) fn release_pending(&self, files: &[VersionFile]) {
         let mut pending = self.pending_guard();
         for f in files {
             if let Some(n) = pending.get_mut(&f.blob.sha256) {
@@ -170,9 +90,6 @@ impl Store {
                 }
             }
         }
-        drop(pending);
-        tracing::info!(record = %record_id, version = row.number, files = row.file_count, "version committed");
-        Ok(row)
     }
 
     /// All versions of a record, oldest first.
@@ -236,6 +153,118 @@ impl Expect {
             _ => Ok(()),
         }
     }
+}
+
+/// A page list that passed [`Store::check_files`].
+pub(crate) struct CheckedFiles<'a> {
+    files: &'a [VersionFile],
+    paths: Vec<PathBuf>,
+}
+
+/// Commits `checked` as the record's next version inside the caller's transaction: the record must be
+/// live and at `expect`, and every blob on disk with its size.
+pub(crate) fn commit_in(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    record_id: &str,
+    expect: Expect,
+    checked: &CheckedFiles<'_>,
+    reason: &str,
+) -> Result<VersionRow, StoreError> {
+    let files = checked.files;
+    let reason = nfc(reason);
+    let record = load(tx, record_id)?;
+    if record.trashed_at.is_some() {
+        return Err(StoreError::InTrash {
+            id: record_id.to_owned(),
+        });
+    }
+    expect.check(record_id, record.current_version)?;
+    for (f, path) in files.iter().zip(&checked.paths) {
+        match fs::metadata(path) {
+            Ok(m) if m.is_file() && m.len() == f.blob.size => {}
+            Ok(m) if m.is_file() => {
+                return Err(StoreError::InvalidInput {
+                    field: "files",
+                    reason: format!(
+                        "blob {} has {} bytes, the version says {}",
+                        f.blob.sha256,
+                        m.len(),
+                        f.blob.size
+                    ),
+                });
+            }
+            _ => {
+                return Err(StoreError::BlobMissing {
+                    sha256: f.blob.sha256.clone(),
+                });
+            }
+        }
+    }
+    let number: u32 = tx.query_row(
+        "SELECT coalesce(max(number), 0) + 1 FROM versions WHERE record_id = ?1",
+        [record_id],
+        |r| r.get(0),
+    )?;
+    let total: u64 = files.iter().map(|f| f.blob.size).sum();
+    let now = now_ts();
+    tx.execute(
+        "INSERT INTO versions (record_id, number, created_at, user, workstation, reason, file_count,
+                total_bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            record_id,
+            number,
+            now,
+            actor.user,
+            actor.workstation,
+            reason,
+            files.len() as u32,
+            total
+        ],
+    )?;
+    let mut insert = tx.prepare(
+        "INSERT INTO version_files (record_id, version, ordinal, name, media_type, sha256, size)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for (i, f) in files.iter().enumerate() {
+        insert.execute(params![
+            record_id,
+            number,
+            i as u32 + 1,
+            f.name,
+            f.media_type,
+            f.blob.sha256,
+            f.blob.size
+        ])?;
+    }
+    drop(insert);
+    tx.execute(
+        "UPDATE records SET current_version = ?2, updated_at = ?3 WHERE id = ?1",
+        params![record_id, number, now],
+    )?;
+    // Hashes and sizes bind the audit chain to the exact content; names and reason are free text
+    // that may carry personal data, so they stay in the version row only.
+    let listed: Vec<_> = files
+        .iter()
+        .map(|f| json!({"sha256": f.blob.sha256, "size": f.blob.size, "media_type": f.media_type}))
+        .collect();
+    audit::append(
+        tx,
+        actor,
+        "version.commit",
+        Some(record_id),
+        &json!({"version": number, "files": listed, "total_bytes": total}),
+    )?;
+    Ok(VersionRow {
+        record_id: record_id.to_owned(),
+        number,
+        created_at: now,
+        actor: actor.user.clone(),
+        workstation: actor.workstation.clone(),
+        reason,
+        file_count: files.len() as u32,
+        total_bytes: total,
+    })
 }
 
 fn versions_of(conn: &Connection, record_id: &str) -> Result<Vec<VersionRow>, StoreError> {

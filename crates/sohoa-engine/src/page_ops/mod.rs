@@ -4,14 +4,10 @@
 //! signed copy shows the pages it was made from, so it is left out of every new version: the officer signs
 //! again.
 //!
-//! The store has no transaction spanning two records, so each operation writes the side that is easy to undo
-//! first: a split creates and fills the new record before the source loses its pages (a failure trashes the
-//! new record, the source is untouched), and a merge trashes the source only after the target holds its
-//! pages (a failure of the trash leaves both live, nothing lost).
-//!
-//! Every version written is derived from the version read, so each commit (and the merge's trash) is made
-//! only if that version is still current: another writer's pages are refused a silent overwrite, and the
-//! conflict unwinds like any other failure.
+//! Each operation is one store transaction ([`sohoa_store::Store::split_off`], [`sohoa_store::Store::merge_into`]),
+//! and every version it writes is derived from the version read: if another writer committed in between,
+//! the whole operation is refused with a version conflict and nothing is written, no half-made record in
+//! the trash and no merge-then-undo pair in the target's history.
 
 mod acting;
 mod error;
@@ -20,7 +16,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 use sohoa_core::record::RecordKind;
-use sohoa_store::{OutboxState, RecordRow, VersionFile, VersionFileRow};
+use sohoa_store::{OutboxState, RecordRow, SplitPlan, VersionFile, VersionFileRow, VersionPlan};
 
 use crate::pages::keep;
 use crate::records::{decode_meta, to_new_record};
@@ -118,32 +114,29 @@ impl Engine {
             stays.push(keep(f));
         }
         let first = at + 1;
-        let new = self
-            .store
-            .create_record(actor, &to_new_record(&decode_meta(&row)?)?)?;
-        let reason = format!(
+        let leaves_reason = format!(
             "tách từ hồ sơ {src}, trang {first}–{pages} / split off record {src}, pages {first}–{pages}",
             src = short(&row.id)
         );
-        let new_version = match self
-            .store
-            .commit_version_if(actor, &new.id, None, &leaves, &reason)
-        {
-            Ok(v) => v.number,
-            Err(e) => return Err(self.undo_split(actor, &new.id, e.into())),
-        };
-        let reason = format!(
-            "tách trang {first}–{pages} sang hồ sơ {dst} / pages {first}–{pages} split off to record {dst}",
-            dst = short(&new.id)
-        );
-        let source_version =
-            match self
-                .store
-                .commit_version_if(actor, &row.id, row.current_version, &stays, &reason)
-            {
-                Ok(v) => v.number,
-                Err(e) => return Err(self.undo_split(actor, &new.id, e.into())),
-            };
+        let done = self.store.split_off(
+            actor,
+            &SplitPlan {
+                source_id: &row.id,
+                source_expected: row.current_version,
+                stays: &stays,
+                new: &to_new_record(&decode_meta(&row)?)?,
+                leaves: &leaves,
+                leaves_reason: &leaves_reason,
+            },
+            |dst| {
+                format!(
+                    "tách trang {first}–{pages} sang hồ sơ {dst} / pages {first}–{pages} split off to record {dst}",
+                    dst = short(dst)
+                )
+            },
+        )?;
+        let new = done.new_record;
+        let (new_version, source_version) = (done.new_version.number, done.source_version.number);
         // A dossier of an archive batch stays with its batch (its sheet count is checked there). The split
         // itself is done by now: a failure here is logged, not reported as a failed split.
         let linked = self.store.record_batch(&row.id).and_then(|batch| {
@@ -162,16 +155,6 @@ impl Engine {
             new_version,
             moved: pages - at,
         })
-    }
-
-    fn undo_split(&self, actor: &sohoa_store::Actor, new_id: &str, cause: EngineError) -> EngineError {
-        if let Err(e) = self
-            .store
-            .trash(actor, new_id, "tách hồ sơ không thành / split failed")
-        {
-            tracing::error!(record = %new_id, error = %e, "unfinished split record not trashed");
-        }
-        cause
     }
 
     /// Appends `source`'s current files (pages with their OCR words; not its signed copy) to `target` as one
@@ -265,32 +248,22 @@ impl Engine {
             "gộp {moved} trang từ hồ sơ {src} / {moved} page(s) merged from record {src}",
             src = short(&source.id)
         );
-        let version =
-            self.store
-                .commit_version_if(actor, &target.id, target.current_version, &snapshot, &reason)?;
         let why = format!(
             "đã gộp vào hồ sơ {dst} / merged into record {dst}",
             dst = target.id
         );
-        if let Err(e) = self
-            .store
-            .trash_if(actor, &source.id, source.current_version, &why)
-        {
-            // The source keeps its pages (a conflict: it has newer ones than those copied): the target goes
-            // back to what it was, so a retry does not add them twice. Only over the merge's own version:
-            // if the target changed again meanwhile, it keeps the copies rather than lose that change.
-            let undo = format!(
-                "hoàn tác gộp từ hồ sơ {src} / merge from record {src} undone",
-                src = short(&source.id)
-            );
-            if let Err(u) =
-                self.store
-                    .commit_version_if(actor, &target.id, Some(version.number), &before, &undo)
-            {
-                tracing::error!(record = %target.id, error = %u, "merge into the target not undone");
-            }
-            return Err(e.into());
-        }
+        let version = self.store.merge_into(
+            actor,
+            &VersionPlan {
+                record_id: &target.id,
+                expected_current: target.current_version,
+                files: &snapshot,
+                reason: &reason,
+            },
+            &source.id,
+            source.current_version,
+            &why,
+        )?;
         tracing::info!(record = %target.id, source = %source.id, moved, "records merged");
         Ok(MergeReport {
             target_id: target.id,
