@@ -71,6 +71,7 @@ pub async fn rescan_page(
     stop: State<'_, ScanStop>,
     record: String,
     ordinal: u32,
+    version: Option<u32>,
     device: String,
     preset: String,
 ) -> Result<RescanReport, ShellError> {
@@ -78,14 +79,12 @@ pub async fn rescan_page(
     guarded("rescan_page", &state, move |e| {
         let (mut scanner, settings) =
             sohoa_engine::open_scanner(e.data_dir(), worker_command(), &device, &preset, Some(1))?;
-        Ok(e.rescan_page(
-            &record,
+        let page = sohoa_engine::PageToRescan {
+            record: &record,
             ordinal,
-            scanner.as_mut(),
-            &settings,
-            Some(&preset),
-            &stop,
-        )?)
+            seen: version,
+        };
+        Ok(e.rescan_page(page, scanner.as_mut(), &settings, Some(&preset), &stop)?)
     })
     .await
 }

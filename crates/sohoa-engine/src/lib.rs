@@ -79,9 +79,9 @@ pub use record_pdf::{RecordPdfError, RecordPdfReport};
 pub use records::NewRecordRequest;
 pub use report_error::ReportError;
 pub use review::{
-    DEFAULT_SAMPLE_SHARE, PageQuality, RescanReport, ReturnedPage, ReturnedRecord, ReviewError, ReviewFilter,
-    ReviewPage, ReviewQueueItem, ReviewState, ReviewStatus, SAMPLE_SHARE_SETTING, SampleDraw, sample_indices,
-    sample_size,
+    DEFAULT_SAMPLE_SHARE, PageQuality, PageToRescan, RescanReport, ReturnedPage, ReturnedRecord, ReviewError,
+    ReviewFilter, ReviewPage, ReviewQueueItem, ReviewState, ReviewStatus, SAMPLE_SHARE_SETTING, SampleDraw,
+    sample_indices, sample_size,
 };
 pub use scan::{ScanRecordError, ScanRecordReport, scan_class};
 pub use scan_presets::{

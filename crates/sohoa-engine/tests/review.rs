@@ -10,7 +10,8 @@ use std::time::Instant;
 mod support;
 
 use sohoa_engine::{
-    Caller, Engine, QualityVerdict, ReviewFilter, ReviewState, ReviewVerdict, Role, sample_indices,
+    Caller, Engine, PageToRescan, QualityVerdict, ReviewFilter, ReviewState, ReviewVerdict, Role,
+    sample_indices,
 };
 use support::residence;
 
@@ -247,8 +248,28 @@ fn a_rejected_page_goes_back_to_its_officer_who_rescans_it_and_the_record_waits_
     let (mut dev, mut settings) =
         sohoa_engine::open_scanner(d.engine.data_dir(), None, scanner, "cmnd-form", None).unwrap();
     settings.dpi = 300;
+    // From a screen still showing the version before the OCR words and signature, ordinal 3 is another
+    // file: refused before a sheet is pulled.
+    let stale = officer
+        .rescan_page(
+            page(&id, 3, Some(v1)),
+            dev.as_mut(),
+            &settings,
+            Some("cmnd-form"),
+            &never,
+        )
+        .unwrap_err();
+    assert_eq!(stale.code(), "store.version_conflict", "{stale}");
+    assert!(d.engine.unfinished_scans().unwrap().is_empty());
+    assert_eq!(officer.returned_records().unwrap()[0].version, v2);
     let report = officer
-        .rescan_page(&id, 3, dev.as_mut(), &settings, Some("cmnd-form"), &never)
+        .rescan_page(
+            page(&id, 3, Some(v2)),
+            dev.as_mut(),
+            &settings,
+            Some("cmnd-form"),
+            &never,
+        )
         .unwrap_or_else(|e| panic!("{} {}", e.code(), e.message_vi()));
     drop(dev);
     assert_eq!((report.ordinal, report.version), (3, v2 + 1));
@@ -418,4 +439,12 @@ fn a_batch_sample_is_drawn_once_at_the_configured_share_and_can_be_redrawn_from_
     let all = boss.draw_sample("lo-3", None).unwrap();
     assert_eq!((all.sample.share, all.sample.records.len()), (1.0, 1));
     assert!(d.engine.audit_verify().unwrap().is_valid());
+}
+
+fn page(record: &str, ordinal: u32, seen: Option<u32>) -> PageToRescan<'_> {
+    PageToRescan {
+        record,
+        ordinal,
+        seen,
+    }
 }

@@ -13,7 +13,7 @@ mod page_ops_support;
 mod support;
 
 use page_ops_support::{other_adds_a_page, record_with_pages};
-use sohoa_engine::Role;
+use sohoa_engine::{PageToRescan, Role};
 use sohoa_scan::{
     Capabilities, Device, DeviceInfo, OptionValue, Page, PageStream, ScanError, ScanSettings, SetOutcome,
 };
@@ -217,7 +217,17 @@ fn a_page_rescan_is_not_stored_over_a_version_committed_during_the_scan() {
     };
     let never = AtomicBool::new(false);
     let err = e
-        .rescan_page(&id, 2, &mut dev, &settings, Some("cmnd-form"), &never)
+        .rescan_page(
+            PageToRescan {
+                record: &id,
+                ordinal: 2,
+                seen: None,
+            },
+            &mut dev,
+            &settings,
+            Some("cmnd-form"),
+            &never,
+        )
         .unwrap_err();
     assert_eq!(err.code(), "store.version_conflict", "{err}");
     let theirs = dev.theirs.clone().expect("a sheet was scanned");

@@ -200,8 +200,16 @@ fn a_split_of_a_stale_source_is_refused_and_makes_no_record() {
     assert_version_conflict(&err, read.current_version, read.current_version.map(|v| v + 1));
     assert_eq!(desk.state(&id), before, "the source keeps every page");
     assert!(before.1.contains(&theirs));
-    assert_eq!(desk.all_records(), records, "no half-made record, not even in the trash");
-    assert_eq!(desk.engine.store.audit_verify().unwrap().entries, audit, "nothing audited");
+    assert_eq!(
+        desk.all_records(),
+        records,
+        "no half-made record, not even in the trash"
+    );
+    assert_eq!(
+        desk.engine.store.audit_verify().unwrap().entries,
+        audit,
+        "nothing audited"
+    );
 
     // Read afresh, the split goes through and the other writer's page leaves with the last ones.
     let report = desk.engine.split_record_by(&desk.actor(), &id, 2, None).unwrap();

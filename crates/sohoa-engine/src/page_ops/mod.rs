@@ -469,7 +469,7 @@ pub(crate) fn insert_index(files: &[VersionFile], at: Option<u32>) -> Result<usi
 mod conflict_tests;
 
 /// The version the caller looked at is still the current one (nothing to check when it names none).
-fn still_seen(row: &RecordRow, seen: Option<u32>) -> Result<(), EngineError> {
+pub(crate) fn still_seen(row: &RecordRow, seen: Option<u32>) -> Result<(), EngineError> {
     match seen {
         Some(v) if row.current_version != Some(v) => Err(sohoa_store::StoreError::VersionConflict {
             record: row.id.clone(),

@@ -20,7 +20,7 @@ use crate::{Acting, Engine, EngineError, RecordSummary};
 
 pub use error::ReviewError;
 pub use quality::PageQuality;
-pub use rescan::RescanReport;
+pub use rescan::{PageToRescan, RescanReport};
 pub use sample::{DEFAULT_SAMPLE_SHARE, SAMPLE_SHARE_SETTING, SampleDraw, sample_indices, sample_size};
 
 /// Where a record stands with its supervisor.
@@ -350,8 +350,7 @@ impl Acting<'_> {
     /// [`RescanReport`]); the new version is attributed to the caller and waits for review again.
     pub fn rescan_page(
         &self,
-        id: &str,
-        ordinal: u32,
+        page: PageToRescan<'_>,
         device: &mut dyn sohoa_scan::Device,
         settings: &sohoa_scan::ScanSettings,
         preset: Option<&str>,
@@ -360,8 +359,7 @@ impl Acting<'_> {
         let engine = self.require(Action::Scan)?;
         engine.rescan_page_by(
             &engine.actor_for(self.caller()),
-            id,
-            ordinal,
+            page,
             device,
             settings,
             preset,

@@ -29,23 +29,34 @@ pub struct RescanReport {
     pub dropped: Vec<String>,
 }
 
+/// The page to replace, as the officer saw it.
+#[derive(Debug, Clone, Copy)]
+pub struct PageToRescan<'a> {
+    pub record: &'a str,
+    /// The page's place among the version's files.
+    pub ordinal: u32,
+    /// The version on the officer's screen: the ordinal means that version's page, so a record changed
+    /// since is refused before a sheet is pulled (`None`: the current one, for callers that just read it).
+    pub seen: Option<u32>,
+}
+
 impl Engine {
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn rescan_page_by(
         &self,
         actor: &sohoa_store::Actor,
-        id: &str,
-        ordinal: u32,
+        page: PageToRescan<'_>,
         device: &mut dyn Device,
         settings: &ScanSettings,
         preset: Option<&str>,
         cancel: &AtomicBool,
     ) -> Result<RescanReport, ScanRecordError> {
-        let record = self.store.resolve_id(id).map_err(EngineError::from)?;
+        let PageToRescan { ordinal, seen, .. } = page;
+        let record = self.store.resolve_id(page.record).map_err(EngineError::from)?;
         let row = self.store.get_record(&record).map_err(EngineError::from)?;
         if row.trashed_at.is_some() {
             return Err(EngineError::from(sohoa_store::StoreError::InTrash { id: record }).into());
         }
+        crate::page_ops::still_seen(&row, seen)?;
         let version = row
             .current_version
             .ok_or(EngineError::from(ReviewError::NoPages))?;

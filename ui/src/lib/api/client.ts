@@ -358,8 +358,15 @@ export function returnedRecords(): Promise<ReturnedRecord[]> {
   return call<ReturnedRecord[]>("returned_records");
 }
 
-export function rescanPage(record: string, ordinal: number, device: string, preset: string): Promise<RescanReport> {
-  return call<RescanReport>("rescan_page", { record, ordinal, device, preset });
+/** `version` is the one on screen: the ordinal means that version's page, so a record changed since is refused. */
+export function rescanPage(
+  record: string,
+  ordinal: number,
+  version: number,
+  device: string,
+  preset: string,
+): Promise<RescanReport> {
+  return call<RescanReport>("rescan_page", { record, ordinal, version, device, preset });
 }
 
 /** Dates as YYYY-MM-DD, Vietnam days, both included. */
