@@ -64,6 +64,7 @@ const COMMANDS: &[&str] = &[
     "save_scan_presets",
     "dossier_checklists",
     "receive_dossier",
+    "dossier_of",
 ];
 
 fn main() {

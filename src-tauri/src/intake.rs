@@ -24,3 +24,12 @@ pub async fn receive_dossier(
     )
     .await
 }
+
+/// The dossier `record` was received in, to go on with it at the counter; `null` for a record received alone.
+#[tauri::command]
+pub async fn dossier_of(
+    state: State<'_, Shell>,
+    record: String,
+) -> Result<Option<ReceivedDossier>, ShellError> {
+    guarded("dossier_of", &state, move |e| Ok(e.dossier_of(&record)?)).await
+}

@@ -121,6 +121,7 @@ pub fn run() -> anyhow::Result<()> {
             admin::save_scan_presets,
             intake::dossier_checklists,
             intake::receive_dossier,
+            intake::dossier_of,
             reception::read_id_card
         ])
         .run(tauri::generate_context!())?;

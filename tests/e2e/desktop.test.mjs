@@ -1000,8 +1000,21 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     await wd.pressKeys(Keys.F5);
     await wd.waitFor(async () => (await thumbs()) >= 1 && (await wd.attribute(await wd.find(tid("scan-start")), "disabled")) !== "true", { what: "the declaration scanned", timeoutMs: 60_000 });
     assert.equal(await wd.attribute(await wd.find(tid("dossier-paper-0")), "data-check"), "ok");
-    await wd.pressChord(Keys.Control, Keys.PageDown);
+    // The counter screen is closed before the lease is scanned; opened again from the list, the lease comes
+    // back with its dossier: the declaration's scan counted, the lease chosen.
+    const lease = await wd.attribute(await wd.find(tid("dossier-paper-1")), "data-record-id");
+    await wd.pressKeys(Keys.Escape);
+    await wd.click(await wd.waitFor(async () => (await wd.findAll(`${tid("record-row")}[data-record-id="${lease}"] [data-col="title"]`))[0] ?? false, { what: "the lease in the record list" }));
+    await wd.click(await wd.waitFor(async () => (await wd.findAll(tid("detail-continue")))[0] ?? false, { what: "go on at the counter" }));
+    await wd.waitFor(async () => (await wd.findAll(tid("dossier-papers"))).length === 1, { what: "the dossier opened again" });
     await wd.waitFor(async () => (await wd.attribute(await wd.find(tid("dossier-paper-1")), "aria-current")) === "true", { what: "the lease selected" });
+    assert.equal(await wd.attribute(await wd.find(tid("dossier-paper-0")), "data-check"), "ok");
+    assert.match(await cellText("dossier-papers"), /\+ 1 giấy tờ đã có bản điện tử/);
+    await shot("27b-dossier-opened-again");
+    await wd.waitFor(
+      async () => (await wd.execute(`return document.querySelector('[data-testid="scanner-device"]')?.value ?? "";`)) === "demo",
+      { what: "the demo scanner offered again", timeoutMs: 60_000 },
+    );
     // Two sheets on the duplex preset: the scan stops after four images.
     assert.equal(await wd.execute(`return document.querySelector('[data-testid="scan-max"]').value;`), "4");
     await wd.waitFor(async () => (await thumbs()) === 0, { what: "the lease's empty strip" });

@@ -66,6 +66,11 @@ impl Acting<'_> {
         engine.receive_dossier_by(&engine.actor_for(self.caller), intake)
     }
 
+    /// The dossier a record was received in, to go on scanning and signing it at the counter.
+    pub fn dossier_of(&self, id: &str) -> Result<Option<crate::ReceivedDossier>, EngineError> {
+        self.require(Action::ViewRecords)?.dossier_of(id)
+    }
+
     /// Checked as the officer types; the answer carries the number back, so it needs a signed-in caller.
     pub fn check_owner_id(&self, text: &str) -> Result<crate::OwnerIdCheck, EngineError> {
         Ok(self.require(Action::ViewRecords)?.check_owner_id(text))

@@ -435,6 +435,7 @@ pub(crate) fn summary(row: &RecordRow) -> RecordSummary {
 
 fn file_view(f: sohoa_store::VersionFileRow) -> FileView {
     FileView {
+        signed_copy: crate::signing::is_signed_copy(&f.name, &f.media_type),
         ordinal: f.ordinal,
         name: f.name,
         media_type: f.media_type,

@@ -38,6 +38,8 @@ pub struct FileView {
     pub media_type: String,
     pub size: u64,
     pub sha256: String,
+    /// The desk's signed copy (so the screen need not know its file name).
+    pub signed_copy: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

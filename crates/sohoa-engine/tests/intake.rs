@@ -2,6 +2,7 @@
 //! paper handed in, the refusals an officer meets, and nothing left behind when a store write fails.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod page_ops_support;
 mod support;
 
 use sohoa_engine::{DossierIntake, EngineError, IntakePaper, PaperStatus, RecordQuery, Role};
@@ -262,4 +263,62 @@ fn a_store_failure_midway_leaves_no_half_dossier() {
         .unwrap();
     assert!(reason.contains("không hoàn tất"), "{reason}");
     assert!(engine.audit_verify().unwrap().is_valid());
+}
+
+#[test]
+fn a_dossier_opened_again_from_any_paper_shows_each_papers_scans_signature_and_slot() {
+    let (d, engine, officer) = engine_with(Role::Officer);
+    let e = engine.acting(&officer);
+    let got = e
+        .receive_dossier(&dktt(vec![
+            paper(1, "CT01", PaperStatus::Paper, Some(1)),
+            paper(2, "CT-HD-THUE", PaperStatus::Paper, Some(2)),
+            paper(3, "CT-DIEUKIEN", PaperStatus::Electronic, None),
+        ]))
+        .unwrap();
+    let (form, lease) = (
+        got.records[0].record.summary.id.clone(),
+        got.records[1].record.summary.id.clone(),
+    );
+    // The declaration form was scanned and signed before the counter screen was closed; the lease was not.
+    engine
+        .import_files(&form, &page_ops_support::page_files(d.path(), 1, 2))
+        .unwrap();
+    page_ops_support::add_words_and_signature(d.path(), &form);
+
+    let again = e.dossier_of(&lease).unwrap().expect("a dossier");
+    assert_eq!(again.dossier_no, got.dossier_no);
+    assert_eq!(again.procedure, "BCA-CT-DKTT");
+    assert_eq!(again.electronic, [3], "from the intake's audit entry");
+    let seen: Vec<_> = again
+        .records
+        .iter()
+        .map(|p| {
+            (
+                p.record.summary.id.as_str(),
+                p.slot,
+                p.ordinal,
+                p.doc_type.as_str(),
+                p.sheets,
+                p.pages,
+                p.signed,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (form.as_str(), Some(1), 1, "CT01", Some(1), 2, true),
+            (lease.as_str(), Some(2), 2, "CT-HD-THUE", Some(2), 0, false),
+        ]
+    );
+    assert_eq!(again.records[1].name, got.records[1].name);
+
+    // A paper moved to the trash leaves the dossier; a record received alone is no dossier.
+    engine.trash_record(&lease, "nhầm hồ sơ").unwrap();
+    let left = e.dossier_of(&form).unwrap().unwrap();
+    assert_eq!(left.records.len(), 1);
+    assert!(e.dossier_of(&lease).unwrap().is_none());
+    let alone = e.create_record(&support::residence()).unwrap().summary.id;
+    assert!(e.dossier_of(&alone).unwrap().is_none());
 }

@@ -6,8 +6,8 @@ import PageStrip from "./PageStrip.svelte";
 
 // Three page images, each followed by its OCR words (as the engine stores them): only images are pages.
 const files: FileView[] = [1, 2, 3].flatMap((n) => [
-  { ordinal: 2 * n - 1, name: `page-000${n}.png`, media_type: "image/png", size: 10, sha256: `${n}`.repeat(64) },
-  { ordinal: 2 * n, name: `page-000${n}.png.ocr.json`, media_type: "application/json", size: 5, sha256: `${n}f`.repeat(32) },
+  { ordinal: 2 * n - 1, name: `page-000${n}.png`, media_type: "image/png", size: 10, sha256: `${n}`.repeat(64), signed_copy: false },
+  { ordinal: 2 * n, name: `page-000${n}.png.ocr.json`, media_type: "application/json", size: 5, sha256: `${n}f`.repeat(32), signed_copy: false },
 ]);
 
 /** jsdom has no DragEvent: a mouse event of the drag type carries what the strip reads (clientY). */

@@ -1,6 +1,6 @@
-import { render, screen } from "@testing-library/svelte";
+import { fireEvent, render, screen } from "@testing-library/svelte";
 import { flushSync } from "svelte";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { setLocale } from "../lib/i18n/index.svelte";
 import { detail } from "../test/records";
 import RecordDetail from "./RecordDetail.svelte";
@@ -36,5 +36,18 @@ describe("RecordDetail", () => {
   it("says when a record has no file (information only)", () => {
     render(RecordDetail, { props: { detail: { ...detail(), versions: [] } } });
     expect(screen.getByTestId("detail-no-versions").textContent).toBe("Hồ sơ chưa có tệp (chỉ lưu thông tin).");
+  });
+
+  it("offers to go on at the counter only to roles that scan, and not for a trashed or information-only record", async () => {
+    const oncontinue = vi.fn();
+    const { rerender } = render(RecordDetail, { props: { detail: detail() } });
+    expect(screen.queryByTestId("detail-continue")).toBeNull();
+    await rerender({ detail: detail(), oncontinue });
+    await fireEvent.click(screen.getByTestId("detail-continue"));
+    expect(oncontinue).toHaveBeenCalledWith(detail().summary.id);
+    await rerender({ detail: { ...detail(), summary: { ...detail().summary, trashed: true } }, oncontinue });
+    expect(screen.queryByTestId("detail-continue")).toBeNull();
+    await rerender({ detail: { ...detail(), summary: { ...detail().summary, kind: "info-only" } }, oncontinue });
+    expect(screen.queryByTestId("detail-continue")).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DossierChecklist } from "./api/types";
-import { extraRow, intakeBlocker, missingRequired, rowsFor, sheetCheck, sheetsProblem, toIntake } from "./intake";
+import { extraRow, holdsSignedCopy, intakeBlocker, missingRequired, papersAsFound, rowsFor, sheetCheck, sheetsProblem, toIntake } from "./intake";
+import { detail } from "../test/records";
 
 const dktt: DossierChecklist = {
   procedure: "BCA-CT-DKTT",
@@ -84,5 +85,30 @@ describe("the reception checklist", () => {
     expect(sheetCheck(3, 3)).toBe("ok");
     expect(sheetCheck(3, 6)).toBe("ok");
     expect(sheetCheck(3, 7)).toBe("over");
+  });
+});
+
+describe("a dossier opened again", () => {
+  it("starts from each paper's pages and signature as the engine found them", () => {
+    const paper = (id: string, pages: number, signed: boolean) => ({
+      slot: null,
+      ordinal: 1,
+      doc_type: "CT01",
+      name: id,
+      sheets: 1,
+      pages,
+      signed,
+      record: { ...detail(), summary: { ...detail().summary, id } },
+    });
+    const found = papersAsFound({ dossier_no: "HS-20261122-101500", procedure: "BCA-CT-DKTT", electronic: [3], records: [paper("a", 2, true), paper("b", 0, false)] });
+    expect(found.pages).toEqual({ a: 2, b: 0 });
+    expect([...found.signed]).toEqual(["a"]);
+  });
+
+  it("knows a version is signed by its signed copy, not by a PDF's name", () => {
+    const files = detail().versions[0]!.files;
+    expect(holdsSignedCopy(files)).toBe(false);
+    expect(holdsSignedCopy([...files, { ...files[0]!, name: "ban-sao-y.pdf", media_type: "application/pdf", signed_copy: true }])).toBe(true);
+    expect(holdsSignedCopy(undefined)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 // The reception checklist of a procedure dossier, as rows the officer edits before receiving it. Pure functions, so
 // the rules the screen applies while typing are tested without a window; the engine applies the same rules again.
-import type { ChecklistPaper, DossierChecklist, DossierIntake, PaperStatus } from "./api/types";
+import type { ChecklistPaper, DossierChecklist, DossierIntake, PaperStatus, ReceivedDossier } from "./api/types";
 
 export interface PaperRow {
   slot: number | null;
@@ -83,4 +83,20 @@ export function sheetCheck(sheets: number | null, pages: number): "unknown" | "s
   if (sheets === null) return "unknown";
   if (pages < sheets) return "short";
   return pages > 2 * sheets ? "over" : "ok";
+}
+
+/** Whether a version holds the signed copy (it is dropped from every version that changes the pages). */
+export function holdsSignedCopy(files: { signed_copy: boolean }[] | undefined): boolean {
+  return files?.some((f) => f.signed_copy) ?? false;
+}
+
+/** A dossier opened again: each paper's page count and which are signed, as the engine found them. */
+export function papersAsFound(dossier: ReceivedDossier): { pages: Record<string, number>; signed: Set<string> } {
+  const pages: Record<string, number> = {};
+  const signed = new Set<string>();
+  for (const p of dossier.records) {
+    pages[p.record.summary.id] = p.pages;
+    if (p.signed) signed.add(p.record.summary.id);
+  }
+  return { pages, signed };
 }

@@ -60,7 +60,7 @@ export function detail(): RecordDetail {
         actor: "tiepnhan01",
         reason: "Quét lần đầu",
         files: [
-          { ordinal: 1, name: "page-001.png", media_type: "image/png", size: 1536, sha256: "ab".repeat(32) },
+          { ordinal: 1, name: "page-001.png", media_type: "image/png", size: 1536, sha256: "ab".repeat(32), signed_copy: false },
         ],
       },
     ],

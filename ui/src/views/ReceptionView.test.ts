@@ -1,14 +1,14 @@
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { describe, expect, it, vi as mock } from "vitest";
-import type { RecordDetail } from "../lib/api/types";
+import type { ReceivedDossier, ReceivedPaper, RecordDetail } from "../lib/api/types";
 import { detail as baseDetail } from "../test/records";
 
 /** The record after a scan of three pages (with OCR words between them, which are not pages). */
 function withPages(): RecordDetail {
   const d = baseDetail();
   const files = [1, 2, 3].flatMap((n) => [
-    { ordinal: 2 * n - 1, name: `page-000${n}.png`, media_type: "image/png", size: 10, sha256: `${n}`.repeat(64) },
-    { ordinal: 2 * n, name: `page-000${n}.png.ocr.json`, media_type: "application/json", size: 5, sha256: `${n}f`.repeat(32) },
+    { ordinal: 2 * n - 1, name: `page-000${n}.png`, media_type: "image/png", size: 10, sha256: `${n}`.repeat(64), signed_copy: false },
+    { ordinal: 2 * n, name: `page-000${n}.png.ocr.json`, media_type: "application/json", size: 5, sha256: `${n}f`.repeat(32), signed_copy: false },
   ]);
   return { ...d, versions: [{ ...d.versions[0]!, files }] };
 }
@@ -41,6 +41,7 @@ const api = mock.hoisted(() => ({
   })),
   scanRecord: mock.fn(async () => ({ spool_id: "s1", pages: 1, import: { record_id: "r", version: 3 }, fault: null })),
   onScanProgress: mock.fn(async () => () => {}),
+  dossierOf: mock.fn(async (): Promise<ReceivedDossier | null> => null),
   editPages: mock.fn(async (): Promise<RecordDetail> => {
     throw { code: "store.version_conflict", message: "Hồ sơ vừa được thay đổi ở nơi khác", message_en: "changed elsewhere" };
   }),
@@ -92,5 +93,52 @@ describe("ReceptionView page actions", () => {
     expect(api.editPages.mock.calls[0]).toEqual([baseDetail().summary.id, expect.objectContaining({ version })]);
     expect((await screen.findByTestId("error-banner")).getAttribute("data-error-code")).toBe("store.version_conflict");
     await mock.waitFor(() => expect(api.recordDetail.mock.calls.length).toBe(reloads + 1));
+  });
+});
+
+/** A paper of a received dossier as the engine finds it again: `pages` scanned, signed or not. */
+function paper(id: string, ordinal: number, sheets: number, pages: number, signed: boolean): ReceivedPaper {
+  const d = baseDetail();
+  return {
+    slot: ordinal,
+    ordinal,
+    doc_type: "CT01",
+    name: `Giấy ${ordinal}`,
+    sheets,
+    pages,
+    signed,
+    record: { ...d, summary: { ...d.summary, id, current_version: null, page_count: 0 }, versions: [] },
+  };
+}
+
+describe("ReceptionView opened from the record list", () => {
+  it("comes back with the rest of the dossier, on the paper chosen, as far as it was scanned and signed", async () => {
+    api.dossierOf.mockImplementation(async () => ({
+      dossier_no: "HS-20261122-101500",
+      procedure: "BCA-CT-DKTT",
+      electronic: [3],
+      records: [paper("a", 1, 2, 3, true), paper("b", 2, 1, 0, false)],
+    }));
+    render(ReceptionView, { props: { onclose: mock.fn(), resume: "b" } });
+    const chosen = await screen.findByTestId("dossier-paper-1");
+    expect(api.dossierOf).toHaveBeenCalledWith("b");
+    expect(chosen.getAttribute("aria-current")).toBe("true");
+    expect(chosen.dataset.check).toBe("short");
+    const done = screen.getByTestId("dossier-paper-0");
+    expect(done.dataset.check).toBe("ok");
+    expect(done.textContent).toContain("đã ký");
+    expect(screen.getByTestId("dossier-no").textContent).toContain("HS-20261122-101500");
+    expect(screen.getByText("+ 1 giấy tờ đã có bản điện tử")).toBeTruthy();
+    // One sheet on a duplex preset: the scan stops after two images.
+    await mock.waitFor(() => expect((screen.getByTestId("scan-max") as HTMLInputElement).value).toBe("2"));
+  });
+
+  it("opens a record received alone on its own", async () => {
+    api.dossierOf.mockImplementation(async () => null);
+    api.recordDetail.mockImplementation(async () => withPages());
+    render(ReceptionView, { props: { onclose: mock.fn(), resume: baseDetail().summary.id } });
+    expect(await screen.findByTestId("reception-record")).toBeTruthy();
+    expect(screen.queryByTestId("dossier-papers")).toBeNull();
+    expect(api.recordDetail).toHaveBeenCalledWith(baseDetail().summary.id);
   });
 });

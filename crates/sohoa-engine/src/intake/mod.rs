@@ -12,6 +12,7 @@
 //! already stored go to the trash with the reason, so a retry does not leave a half dossier behind.
 
 mod error;
+mod resume;
 
 use std::sync::Mutex;
 
@@ -95,6 +96,10 @@ pub struct ReceivedPaper {
     pub doc_type: String,
     pub name: String,
     pub sheets: Option<u32>,
+    /// Page images in the record's current version (none at intake).
+    pub pages: u32,
+    /// Whether the current version holds the signed copy.
+    pub signed: bool,
     pub record: RecordDetail,
 }
 
@@ -215,6 +220,8 @@ impl Engine {
                     doc_type: paper.doc_type.trim().to_ascii_uppercase(),
                     name,
                     sheets: paper.sheets,
+                    pages: 0,
+                    signed: false,
                     record,
                 }),
                 Err(e) => {

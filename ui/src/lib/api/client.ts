@@ -208,6 +208,11 @@ export function receiveDossier(intake: DossierIntake): Promise<ReceivedDossier> 
   return call<ReceivedDossier>("receive_dossier", { intake });
 }
 
+/** The dossier `record` was received in, to go on with it at the counter; null for a record received alone. */
+export function dossierOf(record: string): Promise<ReceivedDossier | null> {
+  return call<ReceivedDossier | null>("dossier_of", { record });
+}
+
 export function createRecord(request: CreateRequest): Promise<RecordDetail> {
   return call<RecordDetail>("create_record", { request });
 }

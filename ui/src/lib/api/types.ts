@@ -42,6 +42,8 @@ export interface FileView {
   media_type: string;
   size: number;
   sha256: string;
+  /** The desk's signed copy. */
+  signed_copy: boolean;
 }
 
 export interface VersionView {
@@ -273,6 +275,9 @@ export interface ReceivedPaper {
   doc_type: string;
   name: string;
   sheets: number | null;
+  /** Page images in the current version (none at intake). */
+  pages: number;
+  signed: boolean;
   record: RecordDetail;
 }
 

@@ -40,6 +40,7 @@ export const en: Record<MessageKey, string> = {
   "list.trashed": "Deleted",
 
   "detail.label": "Record details",
+  "detail.continue": "Continue at the reception counter",
   "detail.empty": "Select a record in the list to see its details.",
   "detail.loading": "Loading record…",
   "detail.fields": "Record information",

@@ -39,6 +39,7 @@ export const vi = {
   "list.trashed": "Đã xóa",
 
   "detail.label": "Chi tiết hồ sơ",
+  "detail.continue": "Tiếp tục tại quầy tiếp nhận",
   "detail.empty": "Chọn một hồ sơ trong danh sách để xem chi tiết.",
   "detail.loading": "Đang tải hồ sơ…",
   "detail.fields": "Thông tin hồ sơ",
