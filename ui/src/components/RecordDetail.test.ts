@@ -1,6 +1,6 @@
-import { render, screen } from "@testing-library/svelte";
+import { fireEvent, render, screen } from "@testing-library/svelte";
 import { flushSync } from "svelte";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi as mock } from "vitest";
 import { setLocale } from "../lib/i18n/index.svelte";
 import { detail } from "../test/records";
 import RecordDetail from "./RecordDetail.svelte";
@@ -36,5 +36,29 @@ describe("RecordDetail", () => {
   it("says when a record has no file (information only)", () => {
     render(RecordDetail, { props: { detail: { ...detail(), versions: [] } } });
     expect(screen.getByTestId("detail-no-versions").textContent).toBe("Hồ sơ chưa có tệp (chỉ lưu thông tin).");
+  });
+});
+
+describe("RecordDetail dossier", () => {
+  const inDossier = () => {
+    const d = detail();
+    const notation = { key: "archival.file_notation", label_vi: "Số và ký hiệu hồ sơ", label_en: "File number and notation" };
+    return { ...d, fields: [...d.fields, { ...notation, value: "HS-20261122-134652" }] };
+  };
+
+  it("shows the dossier number and asks for the whole dossier with it", async () => {
+    const onshowdossier = mock.fn();
+    render(RecordDetail, { props: { detail: inDossier(), onshowdossier } });
+    expect(screen.getByTestId("detail-dossier").textContent).toBe("HS-20261122-134652");
+    const button = screen.getByTestId("show-dossier");
+    expect(button.textContent?.trim()).toBe("Xem cả hồ sơ");
+    await fireEvent.click(button);
+    expect(onshowdossier).toHaveBeenCalledWith("HS-20261122-134652");
+  });
+
+  it("offers nothing for a record outside any dossier", () => {
+    render(RecordDetail, { props: { detail: detail(), onshowdossier: mock.fn() } });
+    expect(screen.queryByTestId("detail-dossier")).toBeNull();
+    expect(screen.queryByTestId("show-dossier")).toBeNull();
   });
 });

@@ -17,6 +17,8 @@ export const en: Record<MessageKey, string> = {
   "filter.kind": "Record kind",
   "filter.kindAll": "All kinds",
   "filter.trash": "Trash",
+  "filter.dossier": "Dossier {number}: its papers in the dossier's order",
+  "filter.dossierClear": "Stop filtering by dossier",
 
   "kind.result": "Procedure result",
   "kind.residence": "Residence dossier",
@@ -67,6 +69,7 @@ export const en: Record<MessageKey, string> = {
   "detail.history.action": "Action",
   "detail.history.summary": "Summary",
   "detail.none": "—",
+  "detail.showDossier": "Show the whole dossier",
 
   "error.title": "Error",
   "error.code": "Error code: {code}",

@@ -16,6 +16,8 @@ export const vi = {
   "filter.kind": "Loại hồ sơ",
   "filter.kindAll": "Tất cả loại",
   "filter.trash": "Thùng rác",
+  "filter.dossier": "Hồ sơ {number}: các giấy tờ theo thứ tự trong hồ sơ",
+  "filter.dossierClear": "Bỏ lọc theo hồ sơ",
 
   "kind.result": "Kết quả giải quyết TTHC",
   "kind.residence": "Hồ sơ cư trú",
@@ -66,6 +68,7 @@ export const vi = {
   "detail.history.action": "Thao tác",
   "detail.history.summary": "Nội dung",
   "detail.none": "—",
+  "detail.showDossier": "Xem cả hồ sơ",
 
   "error.title": "Lỗi",
   "error.code": "Mã lỗi: {code}",
