@@ -140,6 +140,7 @@ fn record(engine: &Engine, cmd: RecordCmd, json: bool) -> anyhow::Result<ExitCod
                 trash: a.trash,
                 limit: a.limit,
                 offset: a.offset,
+                ..RecordQuery::default()
             };
             let rows = engine.list_records(&query)?;
             if json {

@@ -15,6 +15,7 @@ mod card;
 mod config;
 mod desk_status;
 mod doctor;
+mod dossier_list;
 mod error;
 mod intake;
 mod media;
@@ -198,9 +199,12 @@ impl Engine {
             },
             offset: query.offset,
         };
-        let rows = match query.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            Some(text) => self.store.search(&sohoa_core::text::clean_text(text), &filter)?,
-            None => self.store.list_records(&filter)?,
+        let text = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let dossier = query.dossier.as_deref().map(str::trim).filter(|d| !d.is_empty());
+        let rows = match (dossier, text) {
+            (Some(dossier), text) => self.dossier_rows(dossier, text, &filter)?,
+            (None, Some(text)) => self.store.search(&sohoa_core::text::clean_text(text), &filter)?,
+            (None, None) => self.store.list_records(&filter)?,
         };
         Ok(rows.iter().map(records::summary).collect())
     }

@@ -77,6 +77,8 @@ pub struct RecordQuery {
     pub kind: Option<String>,
     /// List the trash instead of live records.
     pub trash: bool,
+    /// Only the papers of this reception dossier (exact `archival.file_notation`), in the dossier's order.
+    pub dossier: Option<String>,
     /// 0 means the default page size.
     pub limit: u32,
     pub offset: u32,

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { flushSync } from "svelte";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi as mock } from "vitest";
 import { setLocale } from "../lib/i18n/index.svelte";
 import { detail } from "../test/records";
 import RecordDetail from "./RecordDetail.svelte";
@@ -39,7 +39,7 @@ describe("RecordDetail", () => {
   });
 
   it("offers to go on at the counter only to roles that scan, and not for a trashed or information-only record", async () => {
-    const oncontinue = vi.fn();
+    const oncontinue = mock.fn();
     const { rerender } = render(RecordDetail, { props: { detail: detail() } });
     expect(screen.queryByTestId("detail-continue")).toBeNull();
     await rerender({ detail: detail(), oncontinue });
@@ -49,5 +49,29 @@ describe("RecordDetail", () => {
     expect(screen.queryByTestId("detail-continue")).toBeNull();
     await rerender({ detail: { ...detail(), summary: { ...detail().summary, kind: "info-only" } }, oncontinue });
     expect(screen.queryByTestId("detail-continue")).toBeNull();
+  });
+});
+
+describe("RecordDetail dossier", () => {
+  const inDossier = () => {
+    const d = detail();
+    const notation = { key: "archival.file_notation", label_vi: "Số và ký hiệu hồ sơ", label_en: "File number and notation" };
+    return { ...d, fields: [...d.fields, { ...notation, value: "HS-20261122-134652" }] };
+  };
+
+  it("shows the dossier number and asks for the whole dossier with it", async () => {
+    const onshowdossier = mock.fn();
+    render(RecordDetail, { props: { detail: inDossier(), onshowdossier } });
+    expect(screen.getByTestId("detail-dossier").textContent).toBe("HS-20261122-134652");
+    const button = screen.getByTestId("show-dossier");
+    expect(button.textContent?.trim()).toBe("Xem cả hồ sơ");
+    await fireEvent.click(button);
+    expect(onshowdossier).toHaveBeenCalledWith("HS-20261122-134652");
+  });
+
+  it("offers nothing for a record outside any dossier", () => {
+    render(RecordDetail, { props: { detail: detail(), onshowdossier: mock.fn() } });
+    expect(screen.queryByTestId("detail-dossier")).toBeNull();
+    expect(screen.queryByTestId("show-dossier")).toBeNull();
   });
 });

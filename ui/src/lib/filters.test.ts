@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_FILTERS, isFiltered, PAGE_SIZE, toQuery } from "./filters";
+import { dossierFilters, EMPTY_FILTERS, isFiltered, PAGE_SIZE, toQuery } from "./filters";
 
 describe("toQuery", () => {
   it("sends only what was set, with paging", () => {
@@ -22,5 +22,15 @@ describe("toQuery", () => {
   it("treats blank text as no filter", () => {
     expect(isFiltered({ ...EMPTY_FILTERS, text: "   " })).toBe(false);
     expect(isFiltered({ ...EMPTY_FILTERS, kind: "residence" })).toBe(true);
+  });
+});
+
+describe("dossier filter", () => {
+  it("asks the engine for one dossier's papers, the other filters cleared", () => {
+    const f = dossierFilters("HS-20261122-134652");
+    expect(f).toEqual({ text: "", kind: "", trash: false, dossier: "HS-20261122-134652" });
+    expect(toQuery(f)).toEqual({ trash: false, dossier: "HS-20261122-134652", limit: PAGE_SIZE, offset: 0 });
+    expect(isFiltered(f)).toBe(true);
+    expect(toQuery({ ...f, dossier: undefined })).not.toHaveProperty("dossier");
   });
 });

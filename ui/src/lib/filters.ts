@@ -5,6 +5,8 @@ export interface Filters {
   text: string;
   kind: string;
   trash: boolean;
+  /** A dossier number (`archival.file_notation`) the list is narrowed to, set from a record's detail. */
+  dossier?: string;
 }
 
 export const EMPTY_FILTERS: Filters = { text: "", kind: "", trash: false };
@@ -23,11 +25,17 @@ export function toQuery(filters: Filters, offset = 0, limit = PAGE_SIZE): ListQu
     ...(text ? { text } : {}),
     ...(filters.kind ? { kind: filters.kind } : {}),
     trash: filters.trash,
+    ...(filters.dossier ? { dossier: filters.dossier } : {}),
     limit,
     offset,
   };
 }
 
 export function isFiltered(filters: Filters): boolean {
-  return filters.text.trim() !== "" || filters.kind !== "";
+  return filters.text.trim() !== "" || filters.kind !== "" || !!filters.dossier;
+}
+
+/** The list narrowed to one dossier's papers: search, kind and trash start afresh, as for a new question. */
+export function dossierFilters(dossier: string): Filters {
+  return { ...EMPTY_FILTERS, dossier };
 }

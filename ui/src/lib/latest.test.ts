@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createLatest } from "./latest";
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
+import { deferred } from "../test/deferred";
 
 describe("createLatest", () => {
   it("drops an answer that arrives after a newer request's", async () => {

@@ -74,6 +74,8 @@ export interface ListQuery {
   text?: string;
   kind?: string;
   trash?: boolean;
+  /** Only the papers of this dossier (exact `archival.file_notation`), in the dossier's order. */
+  dossier?: string;
   limit?: number;
   offset?: number;
 }

@@ -17,6 +17,8 @@ export const en: Record<MessageKey, string> = {
   "filter.kind": "Record kind",
   "filter.kindAll": "All kinds",
   "filter.trash": "Trash",
+  "filter.dossier": "Dossier {number}: its papers in the dossier's order",
+  "filter.dossierClear": "Stop filtering by dossier",
 
   "kind.result": "Procedure result",
   "kind.residence": "Residence dossier",
@@ -68,6 +70,7 @@ export const en: Record<MessageKey, string> = {
   "detail.history.action": "Action",
   "detail.history.summary": "Summary",
   "detail.none": "—",
+  "detail.showDossier": "Show the whole dossier",
 
   "error.title": "Error",
   "error.code": "Error code: {code}",
@@ -432,6 +435,10 @@ export const en: Record<MessageKey, string> = {
   "quality.unreadable": "image unreadable",
   "dash.open": "Statistics",
   "dash.title": "Statistics and reports",
+  "date.placeholder": "day/month/year",
+  "date.format": "Type the date as day/month/year, e.g. 22/11/2026",
+  "date.impossible": "There is no such day as {text}",
+  "date.rangeReversed": "“From” must be on or before “To”",
   "dash.from": "From",
   "dash.to": "To",
   "dash.show": "Show",

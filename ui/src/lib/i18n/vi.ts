@@ -16,6 +16,8 @@ export const vi = {
   "filter.kind": "Loại hồ sơ",
   "filter.kindAll": "Tất cả loại",
   "filter.trash": "Thùng rác",
+  "filter.dossier": "Hồ sơ {number}: các giấy tờ theo thứ tự trong hồ sơ",
+  "filter.dossierClear": "Bỏ lọc theo hồ sơ",
 
   "kind.result": "Kết quả giải quyết TTHC",
   "kind.residence": "Hồ sơ cư trú",
@@ -67,6 +69,7 @@ export const vi = {
   "detail.history.action": "Thao tác",
   "detail.history.summary": "Nội dung",
   "detail.none": "—",
+  "detail.showDossier": "Xem cả hồ sơ",
 
   "error.title": "Lỗi",
   "error.code": "Mã lỗi: {code}",
@@ -431,6 +434,10 @@ export const vi = {
   "quality.unreadable": "không đọc được ảnh",
   "dash.open": "Thống kê",
   "dash.title": "Thống kê và báo cáo",
+  "date.placeholder": "ngày/tháng/năm",
+  "date.format": "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 22/11/2026",
+  "date.impossible": "Không có ngày {text} trên lịch",
+  "date.rangeReversed": "“Từ ngày” phải trước hoặc bằng “Đến ngày”",
   "dash.from": "Từ ngày",
   "dash.to": "Đến ngày",
   "dash.show": "Xem",
