@@ -1,6 +1,6 @@
 //! A received dossier opened again: the officer closed the counter screen (or the desk restarted) before
 //! every paper was scanned and signed, and goes on from the record list. The dossier is found from its
-//! records (same owner, same number in `archival.file_notation`), and what the intake said of each paper
+//! records (the same number in `archival.file_notation`, see `dossier_list`), and what the intake said of each paper
 //! (its checklist slot, which were held electronically) from the intake's audit entry, so nothing has to be
 //! typed twice.
 
@@ -24,26 +24,18 @@ impl Engine {
         else {
             return Ok(None);
         };
-        let filter = ListFilter {
+        let live = ListFilter {
             trash: TrashFilter::Exclude,
-            kind: Some(row.kind.clone()),
-            owner_id: row.owner_id.clone(),
+            kind: None,
+            owner_id: None,
             limit: 0,
             offset: 0,
         };
-        let mut papers: Vec<(u32, RecordRow)> = Vec::new();
-        for r in self.store.list_records(&filter)? {
-            let m = decode_meta(&r)?;
-            if m.archival.file_notation.as_deref() == Some(no.as_str())
-                && m.procedure_code == meta.procedure_code
-            {
-                papers.push((m.archival.doc_ordinal.unwrap_or(u32::MAX), r));
-            }
-        }
-        papers.sort_by(|a, b| (a.0, &a.1.created_at).cmp(&(b.0, &b.1.created_at)));
+        // Already in the dossier's order.
+        let papers = self.dossier_rows(&no, None, &live)?;
         let intake = self.intake_entry(&papers)?;
         let mut records = Vec::with_capacity(papers.len());
-        for (ordinal, r) in papers {
+        for r in papers {
             let m = decode_meta(&r)?;
             let record = self.record_detail(&r.id)?;
             let current = record
@@ -59,7 +51,7 @@ impl Engine {
             let signed = current.is_some_and(|v| v.files.iter().any(|f| f.name == SIGNED_COPY_NAME));
             records.push(ReceivedPaper {
                 slot: intake.as_ref().and_then(|i| i.slot_of(&r.id)),
-                ordinal,
+                ordinal: m.archival.doc_ordinal.unwrap_or(0),
                 doc_type: r.doc_type_code.clone().unwrap_or_default(),
                 name: m.doc_name.clone().unwrap_or_else(|| record.summary.title.clone()),
                 sheets: m.archival.number_of_sheets,
@@ -77,8 +69,8 @@ impl Engine {
     }
 
     /// The `dossier.intake` entry of the dossier, written against its first record.
-    fn intake_entry(&self, papers: &[(u32, RecordRow)]) -> Result<Option<IntakeEntry>, EngineError> {
-        for (_, r) in papers {
+    fn intake_entry(&self, papers: &[RecordRow]) -> Result<Option<IntakeEntry>, EngineError> {
+        for r in papers {
             let found = self
                 .store
                 .audit_entries(Some(&r.id))?
