@@ -55,3 +55,22 @@ describe("DashboardView period", () => {
     expect(api.statistics).toHaveBeenLastCalledWith("2026-02-01", "2026-02-28");
   });
 });
+
+describe("DashboardView per officer", () => {
+  it("names desk accounts by their display name and marks logins with no account here", async () => {
+    api.statistics.mockImplementationOnce(async (from: string, to: string) => ({
+      ...stats(from, to),
+      per_officer: [
+        { login: "luutru", display_name: "Cán bộ lưu trữ", local_account: true, records: 3, pages: 5, info_only: 0 },
+        { login: "unknown", display_name: "unknown", local_account: false, records: 1, pages: 1, info_only: 0 },
+      ],
+    }));
+    render(DashboardView, { props: { onclose: mock.fn() } });
+    const rows = await screen.findAllByRole("row");
+    const officers = rows.filter((r) => r.closest("[data-testid=dash-officers]") && r.querySelector("td"));
+    expect(officers.map((r) => r.querySelector("td")?.textContent?.replace(/\s+/g, " ").trim())).toEqual([
+      "Cán bộ lưu trữ",
+      "unknown · không có tài khoản trên máy này (dòng lệnh)",
+    ]);
+  });
+});

@@ -434,6 +434,7 @@ export const en: Record<MessageKey, string> = {
   "quality.clipped_bottom": "text cut at the bottom edge",
   "quality.unreadable": "image unreadable",
   "dash.open": "Statistics",
+  "dash.noAccount": "no account on this desk (command line)",
   "dash.title": "Statistics and reports",
   "date.placeholder": "day/month/year",
   "date.format": "Type the date as day/month/year, e.g. 22/11/2026",

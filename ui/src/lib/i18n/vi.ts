@@ -433,6 +433,7 @@ export const vi = {
   "quality.clipped_bottom": "mất chữ ở lề dưới",
   "quality.unreadable": "không đọc được ảnh",
   "dash.open": "Thống kê",
+  "dash.noAccount": "không có tài khoản trên máy này (dòng lệnh)",
   "dash.title": "Thống kê và báo cáo",
   "date.placeholder": "ngày/tháng/năm",
   "date.format": "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 22/11/2026",
