@@ -1010,11 +1010,11 @@ describe("SoHoa Desk desktop app", { timeout: 480_000 }, () => {
     await wd.waitFor(async () => (await wd.attribute(await wd.find(tid("dossier-paper-1")), "aria-current")) === "true", { what: "the lease selected" });
     assert.equal(await wd.attribute(await wd.find(tid("dossier-paper-0")), "data-check"), "ok");
     assert.match(await cellText("dossier-papers"), /\+ 1 giấy tờ đã có bản điện tử/);
-    await shot("27b-dossier-opened-again");
     await wd.waitFor(
       async () => (await wd.execute(`return document.querySelector('[data-testid="scanner-device"]')?.value ?? "";`)) === "demo",
       { what: "the demo scanner offered again", timeoutMs: 60_000 },
     );
+    await shot("27b-dossier-opened-again");
     // Two sheets on the duplex preset: the scan stops after four images.
     assert.equal(await wd.execute(`return document.querySelector('[data-testid="scan-max"]').value;`), "4");
     await wd.waitFor(async () => (await thumbs()) === 0, { what: "the lease's empty strip" });
