@@ -1,15 +1,15 @@
 //! A received dossier opened again: the officer closed the counter screen (or the desk restarted) before
 //! every paper was scanned and signed, and goes on from the record list. The dossier is found from its
-//! records (the same number in `archival.file_notation`, see `dossier_list`), and what the intake said of each paper
-//! (its checklist slot, which were held electronically) from the intake's audit entry, so nothing has to be
-//! typed twice.
+//! records (the same number in `archival.file_notation`, see `dossier_list`), and what the intake said of
+//! each paper (its checklist slot, which were held electronically) from the intake's audit entry, so
+//! nothing has to be typed twice.
 
 use serde_json::Value as Json;
 use sohoa_store::{ListFilter, RecordRow, TrashFilter};
 
 use super::{ReceivedDossier, ReceivedPaper};
 use crate::records::decode_meta;
-use crate::{Engine, EngineError, SIGNED_COPY_NAME};
+use crate::{Engine, EngineError};
 
 impl Engine {
     /// The dossier record `id` was received in, with each live paper's pages and signature as they are
@@ -48,7 +48,7 @@ impl Engine {
                     .filter(|f| f.media_type.starts_with("image/"))
                     .count() as u32
             });
-            let signed = current.is_some_and(|v| v.files.iter().any(|f| f.name == SIGNED_COPY_NAME));
+            let signed = current.is_some_and(|v| v.files.iter().any(|f| f.signed_copy));
             records.push(ReceivedPaper {
                 slot: intake.as_ref().and_then(|i| i.slot_of(&r.id)),
                 ordinal: m.archival.doc_ordinal.unwrap_or(0),
