@@ -14,32 +14,9 @@ use crate::{Store, StoreError, audit, reconcile};
 
 impl Store {
     pub fn trash(&self, actor: &Actor, id: &str, reason: &str) -> Result<RecordRow, StoreError> {
-        self.trash_expecting(actor, id, Expect::Any, reason)
-    }
-
-    /// [`Store::trash`] only while the record's current version is still `expected_current`
-    /// ([`StoreError::VersionConflict`] otherwise, nothing written): a merge trashes its source after
-    /// copying the pages it read, and must not bin pages another writer added since.
-    pub fn trash_if(
-        &self,
-        actor: &Actor,
-        id: &str,
-        expected_current: Option<u32>,
-        reason: &str,
-    ) -> Result<RecordRow, StoreError> {
-        self.trash_expecting(actor, id, Expect::Current(expected_current), reason)
-    }
-
-    fn trash_expecting(
-        &self,
-        actor: &Actor,
-        id: &str,
-        expect: Expect,
-        reason: &str,
-    ) -> Result<RecordRow, StoreError> {
         check_actor(actor)?;
         check_full_id(id)?;
-        let row = self.write_tx(|tx| trash_in(tx, actor, id, expect, reason))?;
+        let row = self.write_tx(|tx| trash_in(tx, actor, id, Expect::Any, reason))?;
         tracing::info!(record = %id, "record trashed");
         Ok(row)
     }
@@ -207,7 +184,8 @@ impl Store {
     }
 }
 
-/// Moves a record to the trash inside the caller's transaction, if it is live and at `expect`.
+/// Moves a record to the trash inside the caller's transaction, if it is live and at `expect`: a merge
+/// ([`Store::merge_into`]) trashes its source only while it is at the version whose pages were copied.
 pub(crate) fn trash_in(
     tx: &Transaction<'_>,
     actor: &Actor,

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{actor, assert_healthy, new_record, other_actor, page};
-use sohoa_store::{Store, StoreError};
+use sohoa_store::{Store, StoreError, VersionPlan};
 
 /// What a refused write must not change: versions, the current version's files, the trash flag, the audit
 /// log's length and head.
@@ -139,19 +139,35 @@ fn a_first_commit_expecting_no_version_loses_to_one_that_came_first() {
 }
 
 #[test]
-fn trash_if_refuses_a_record_that_moved_on_and_trashes_one_that_did_not() {
+fn a_merge_refuses_a_source_that_moved_on_and_trashes_one_that_did_not() {
     let (_dir, app, cli, rec) = app_and_cli("Hồ sơ");
     let p1 = page(&app, b"page one", "trang-1.png");
     app.commit_version(&actor(), &rec.id, std::slice::from_ref(&p1), "scan")
         .unwrap();
     let p2 = page(&cli, b"page two", "trang-2.png");
-    cli.commit_version_if(&other_actor(), &rec.id, Some(1), &[p1, p2], "import")
+    cli.commit_version_if(&other_actor(), &rec.id, Some(1), &[p1.clone(), p2], "import")
+        .unwrap();
+    let target = app
+        .create_record(&actor(), &new_record("001099012345", "A", "Hồ sơ nhận"))
         .unwrap();
     let before = state(&app, &rec.id);
+    // The source's version 1 copied into the target, which takes it only with the source binned.
+    let merge = |source_expected| {
+        app.merge_into(
+            &actor(),
+            &VersionPlan {
+                record_id: &target.id,
+                expected_current: app.get_record(&target.id).unwrap().current_version,
+                files: std::slice::from_ref(&p1),
+                reason: "gộp",
+            },
+            &rec.id,
+            source_expected,
+            "gộp vào hồ sơ khác",
+        )
+    };
 
-    let err = app
-        .trash_if(&actor(), &rec.id, Some(1), "gộp vào hồ sơ khác")
-        .unwrap_err();
+    let err = merge(Some(1)).unwrap_err();
     assert!(
         matches!(
             err,
@@ -165,9 +181,8 @@ fn trash_if_refuses_a_record_that_moved_on_and_trashes_one_that_did_not() {
     );
     assert_eq!(state(&app, &rec.id), before);
 
-    let row = app
-        .trash_if(&actor(), &rec.id, Some(2), "gộp vào hồ sơ khác")
-        .unwrap();
+    merge(Some(2)).unwrap();
+    let row = app.get_record(&rec.id).unwrap();
     assert!(row.trashed_at.is_some());
     assert_healthy(&app);
 }

@@ -25,28 +25,48 @@ pub struct DeviceProbe {
 /// Probes PC/SC and the given PKCS#11 modules (every known vendor module that is installed when `modules`
 /// is empty). Blocks as long as the middleware does; see [`probe_with_deadline`].
 pub fn probe_devices(modules: &[PathBuf]) -> DeviceProbe {
-    let modules = if modules.is_empty() {
+    let modules = modules_to_try(modules);
+    let readers = sohoa_sign::piv::list_readers();
+    let answers: Vec<_> = modules
+        .iter()
+        .map(|m| sohoa_sign::pkcs11::list_tokens(m))
+        .collect();
+    DeviceProbe::assemble(modules, readers, answers)
+}
+
+/// The modules given, or every known vendor module that is installed.
+fn modules_to_try(modules: &[PathBuf]) -> Vec<PathBuf> {
+    if modules.is_empty() {
         sohoa_sign::pkcs11::installed_modules()
     } else {
         modules.to_vec()
-    };
-    let readers = sohoa_sign::piv::list_readers();
-    let mut tokens = Vec::new();
-    let mut module_errors = Vec::new();
-    for m in &modules {
-        match sohoa_sign::pkcs11::list_tokens(m) {
-            Ok(t) => tokens.extend(t),
-            Err(e) => {
-                tracing::debug!(module = %m.display(), code = e.code(), "PKCS#11 module not usable");
-                module_errors.push((m.clone(), e));
+    }
+}
+
+impl DeviceProbe {
+    /// Each module's answer (in `modules` order) split into the tokens found and the modules that failed.
+    fn assemble(
+        modules: Vec<PathBuf>,
+        readers: Result<Vec<ReaderInfo>, SignError>,
+        answers: Vec<Result<Vec<Pkcs11Token>, SignError>>,
+    ) -> DeviceProbe {
+        let mut tokens = Vec::new();
+        let mut module_errors = Vec::new();
+        for (m, answer) in modules.iter().zip(answers) {
+            match answer {
+                Ok(t) => tokens.extend(t),
+                Err(e) => {
+                    tracing::debug!(module = %m.display(), code = e.code(), "PKCS#11 module not usable");
+                    module_errors.push((m.clone(), e));
+                }
             }
         }
-    }
-    DeviceProbe {
-        modules,
-        readers,
-        tokens,
-        module_errors,
+        DeviceProbe {
+            modules,
+            readers,
+            tokens,
+            module_errors,
+        }
     }
 }
 
@@ -62,13 +82,8 @@ enum Answer {
 /// that miss the deadline are left to finish on their own: middleware calls cannot be interrupted safely.
 /// The second value is whether any source missed the deadline.
 pub(crate) fn probe_with_deadline(modules: &[PathBuf], timeout: Duration) -> (DeviceProbe, bool) {
-    let modules = if modules.is_empty() {
-        sohoa_sign::pkcs11::installed_modules()
-    } else {
-        modules.to_vec()
-    };
     probe_sources(
-        modules,
+        modules_to_try(modules),
         timeout,
         sohoa_sign::piv::list_readers,
         sohoa_sign::pkcs11::list_tokens,
@@ -129,23 +144,12 @@ fn probe_sources(
     if timed_out {
         tracing::warn!("token probe: a source missed its deadline");
     }
-    let mut tokens = Vec::new();
-    let mut module_errors = Vec::new();
-    for (m, answer) in modules.iter().zip(per_module) {
-        match answer.unwrap_or_else(|| Err(SignError::Device(late()))) {
-            Ok(t) => tokens.extend(t),
-            Err(e) => {
-                tracing::debug!(module = %m.display(), code = e.code(), "PKCS#11 module not usable");
-                module_errors.push((m.clone(), e));
-            }
-        }
-    }
-    let probe = DeviceProbe {
-        modules,
-        readers: readers.unwrap_or_else(|| Err(SignError::PcscUnavailable(late()))),
-        tokens,
-        module_errors,
-    };
+    let answers = per_module
+        .into_iter()
+        .map(|answer| answer.unwrap_or_else(|| Err(SignError::Device(late()))))
+        .collect();
+    let readers = readers.unwrap_or_else(|| Err(SignError::PcscUnavailable(late())));
+    let probe = DeviceProbe::assemble(modules, readers, answers);
     (probe, timed_out)
 }
 
